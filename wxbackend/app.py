@@ -1,0 +1,90 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from wxbackend import schema
+from wxbackend.config import Settings
+from wxbackend.db import create_engine, create_sessionmaker
+from wxbackend.errors import DomainError
+from wxbackend.health.api import router as health_router
+from wxbackend.logs import configure_logging
+from wxbackend.middleware import RequestContextMiddleware
+from wxbackend.security.pii import Vault
+from wxbackend.store import Store, create_store
+
+log = structlog.get_logger(__name__)
+
+
+class SchemaBehind(RuntimeError):
+    """The database has not been migrated to this code's revision."""
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    engine = create_engine(settings.database)
+    owns_store = app.state.store_override is None
+    store: Store = app.state.store_override or create_store(settings.store)
+    current = await schema.current_revision(engine)
+    if current != schema.head_revision():
+        await engine.dispose()
+        raise SchemaBehind(
+            f"database is at revision {current}, code needs {schema.head_revision()}: "
+            "run `wxbackend db upgrade`"
+        )
+    app.state.engine = engine
+    app.state.sessionmaker = create_sessionmaker(engine)
+    app.state.store = store
+    app.state.vault = Vault.from_settings(settings.security)
+    log.info("app.started", env=settings.env, sandbox=settings.sandbox.enabled)
+    try:
+        yield
+    finally:
+        if owns_store:
+            await store.close()
+        await engine.dispose()
+
+
+def _domain_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, DomainError)
+    log.info("request.refused", code=exc.code, status=exc.status)
+    return JSONResponse(
+        {"code": exc.code, "message": exc.message, **exc.detail}, status_code=exc.status
+    )
+
+
+def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    fields = [".".join(str(p) for p in err["loc"][1:]) for err in exc.errors()]
+    # Field names only: pydantic's messages would echo the (possibly personal) input back.
+    return JSONResponse(
+        {"code": "invalid_input", "message": "填写的信息有误，请检查后重试。", "fields": fields},
+        status_code=422,
+    )
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the app; engine, store and gateways are created once, in the lifespan."""
+    settings = settings or Settings()
+    configure_logging(level=settings.server.log_level, json=settings.server.log_json)
+    app = FastAPI(
+        title="wxbackend",
+        summary="住房公积金 WeChat backend",
+        version="0.1.0",
+        lifespan=_lifespan,
+    )
+    app.state.settings = settings
+    app.state.store_override = store
+    app.add_middleware(RequestContextMiddleware)
+    app.add_exception_handler(DomainError, _domain_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(health_router)
+    return app

@@ -1,0 +1,23 @@
+"""The `wxbackend` command."""
+
+from __future__ import annotations
+
+import typer
+
+from wxbackend.cli import data, db, ledger, serve
+
+app = typer.Typer(
+    help="住房公积金 WeChat backend: serve, migrate, load data and operate.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("serve")(serve.serve)
+app.add_typer(db.app, name="db")
+app.add_typer(ledger.app, name="ledger")
+app.command("import")(data.import_file)
+app.command("demo")(data.demo)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,32 @@
+"""`wxbackend serve`: run the HTTP service with uvicorn."""
+
+from __future__ import annotations
+
+import typer
+import uvicorn
+
+from wxbackend.config import Settings
+
+
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+    workers: int = typer.Option(1, help="Worker processes (needs Redis when more than 1)."),
+) -> None:
+    """Serve the API, the WeChat callback and (when enabled) the sandbox."""
+    settings = Settings()
+    if workers > 1 and not settings.store.redis_url:
+        typer.echo("more than one worker needs a shared store: set WXB_STORE__REDIS_URL", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"wxbackend on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+    if settings.sandbox.enabled:
+        typer.echo(f"sandbox: http://{host}:{port}/sandbox/")
+    uvicorn.run(
+        "wxbackend.asgi:app",
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=False,
+        log_config=None,
+        proxy_headers=True,
+    )

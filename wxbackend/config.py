@@ -1,0 +1,189 @@
+"""One validated Settings object, grouped by external system."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Development defaults are deliberately recognisable: production refuses any of them.
+DEV_PLACEHOLDER = "dev-only-change-me"
+DEV_PII_KEY = "00112233445566778899aabbccddeeff"
+DEV_LOOKUP_KEY = "dev-only-lookup-key-change-me-0000"
+DEV_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+
+
+class DatabaseSettings(BaseModel):
+    url: str = "sqlite+aiosqlite:///./var/wxbackend.db"
+    echo: bool = False
+    pool_size: int = 10
+    max_overflow: int = 10
+
+
+class StoreSettings(BaseModel):
+    redis_url: str | None = None
+    key_prefix: str = "wxb:"
+
+
+class OfficialAccountSettings(BaseModel):
+    app_id: str = "wx0fficia1acc0unt"
+    app_secret: SecretStr = SecretStr(DEV_PLACEHOLDER)
+    token: SecretStr = SecretStr("devtoken")
+    encoding_aes_key: SecretStr = SecretStr(DEV_AES_KEY)
+    require_encryption: bool = False
+    timestamp_window_s: int = 300
+    reply_budget_s: float = 4.0
+    max_body_bytes: int = 64 * 1024
+
+
+class MiniProgramSettings(BaseModel):
+    app_id: str = "wxm1n1pr0gram0001"
+    app_secret: SecretStr = SecretStr(DEV_PLACEHOLDER)
+
+
+class WeChatSettings(BaseModel):
+    api_base_url: str = "http://127.0.0.1:8000/sandbox/wechat"
+    open_base_url: str = "http://127.0.0.1:8000/sandbox/wechat-open"
+    use_stable_token: bool = True
+    oa: OfficialAccountSettings = OfficialAccountSettings()
+    mp: MiniProgramSettings = MiniProgramSettings()
+
+
+class TencentCloudSettings(BaseModel):
+    secret_id: SecretStr = SecretStr("AKIDdevonly")
+    secret_key: SecretStr = SecretStr(DEV_PLACEHOLDER)
+    region: str = "ap-guangzhou"
+    # Host[:port][/path] the SDK talks to; empty means the real *.tencentcloudapi.com.
+    endpoint: str = "127.0.0.1:8000/sandbox/tencent"
+    protocol: Literal["http", "https"] = "http"
+    faceid_rule_id: str = "1"
+    sms_sdk_app_id: str = "1400000000"
+    sms_sign_name: str = "示范市公积金"
+    sms_template_id: str = "100001"
+
+
+class BankSettings(BaseModel):
+    base_url: str = "http://127.0.0.1:8000/sandbox/bank"
+    merchant_id: str = "GJJ0001"
+    api_key: SecretStr = SecretStr(DEV_PLACEHOLDER)
+    timeout_s: float = 10.0
+
+
+class SecuritySettings(BaseModel):
+    # SM4 keys by key id (32 hex chars = 128 bits); new data uses pii_active_key_id.
+    pii_keys: dict[str, SecretStr] = Field(default_factory=lambda: {"k1": SecretStr(DEV_PII_KEY)})
+    pii_active_key_id: str = "k1"
+    # HMAC-SM3 key for exact-match lookups of encrypted values (not rotated with pii_keys).
+    lookup_key: SecretStr = SecretStr(DEV_LOOKUP_KEY)
+    session_secret: SecretStr = SecretStr(DEV_PLACEHOLDER)
+
+    @model_validator(mode="after")
+    def _check_keys(self) -> SecuritySettings:
+        if self.pii_active_key_id not in self.pii_keys:
+            raise ValueError("pii_active_key_id must name one of pii_keys")
+        for key_id, key in self.pii_keys.items():
+            raw = key.get_secret_value()
+            try:
+                ok = len(bytes.fromhex(raw)) == 16
+            except ValueError:
+                ok = False
+            if not ok:
+                raise ValueError(f"pii_keys[{key_id}] must be 32 hex characters (128-bit SM4 key)")
+        return self
+
+
+class SandboxSettings(BaseModel):
+    # Mounts the local WeChat / Tencent Cloud / bank stand-ins under /sandbox.
+    enabled: bool = True
+
+
+class ServerSettings(BaseModel):
+    public_base_url: str = "http://127.0.0.1:8000"
+    log_level: str = "INFO"
+    log_json: bool = True
+
+
+class Settings(BaseSettings):
+    """Everything configurable; read from WXB_* variables and .env."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="WXB_",
+        env_nested_delimiter="__",
+        env_file=".env",
+        extra="ignore",
+    )
+
+    env: Literal["development", "test", "production"] = "development"
+    database: DatabaseSettings = DatabaseSettings()
+    store: StoreSettings = StoreSettings()
+    wechat: WeChatSettings = WeChatSettings()
+    tencent: TencentCloudSettings = TencentCloudSettings()
+    bank: BankSettings = BankSettings()
+    security: SecuritySettings = SecuritySettings()
+    sandbox: SandboxSettings = SandboxSettings()
+    server: ServerSettings = ServerSettings()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _conventional_urls(cls, data: Any) -> Any:
+        # DATABASE_URL / REDIS_URL are what every platform sets; honour them when the
+        # WXB_ names are absent.
+        if not isinstance(data, dict):
+            return data
+        for env_name, section, field in (
+            ("DATABASE_URL", "database", "url"),
+            ("REDIS_URL", "store", "redis_url"),
+        ):
+            value = os.environ.get(env_name)
+            if not value:
+                continue
+            group = data.setdefault(section, {})
+            if isinstance(group, dict):
+                group.setdefault(field, value)
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.env != "production":
+            return self
+        problems = self.production_problems()
+        if problems:
+            raise ValueError("refusing production settings: " + "; ".join(problems))
+        return self
+
+    def production_problems(self) -> list[str]:
+        """What would make these settings unsafe to run in production."""
+        problems: list[str] = []
+        if self.sandbox.enabled:
+            problems.append("sandbox is enabled (set WXB_SANDBOX__ENABLED=false)")
+        secrets = {
+            "wechat.oa.app_secret": self.wechat.oa.app_secret,
+            "wechat.oa.token": self.wechat.oa.token,
+            "wechat.oa.encoding_aes_key": self.wechat.oa.encoding_aes_key,
+            "wechat.mp.app_secret": self.wechat.mp.app_secret,
+            "tencent.secret_key": self.tencent.secret_key,
+            "bank.api_key": self.bank.api_key,
+            "security.lookup_key": self.security.lookup_key,
+            "security.session_secret": self.security.session_secret,
+        }
+        placeholders = {DEV_PLACEHOLDER, DEV_PII_KEY, DEV_LOOKUP_KEY, DEV_AES_KEY, "devtoken", ""}
+        for name, secret in secrets.items():
+            if secret.get_secret_value() in placeholders:
+                problems.append(f"{name} is a placeholder")
+        for key_id, key in self.security.pii_keys.items():
+            if key.get_secret_value() == DEV_PII_KEY:
+                problems.append(f"security.pii_keys[{key_id}] is a placeholder")
+        if "sandbox" in self.wechat.api_base_url or "sandbox" in self.tencent.endpoint:
+            problems.append("an external endpoint points at the sandbox")
+        return problems
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database.url.startswith("sqlite")
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment, with keyword overrides (used by tests)."""
+    return Settings(**overrides)

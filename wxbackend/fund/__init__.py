@@ -1,0 +1,1 @@
+"""The fund ledger: employers, accounts, deposits, interest, loans and the journal."""

@@ -1,0 +1,158 @@
+"""SQL for the fund ledger."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.fund.models import (
+    Deposit,
+    Employer,
+    FundAccount,
+    InterestPosting,
+    JournalEntry,
+    Loan,
+    RepaymentSchedule,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BalanceMismatch:
+    account_id: int
+    account_no: str
+    balance: int
+    journal_sum: int
+
+
+async def get_employer_by_code(session: AsyncSession, code: str) -> Employer | None:
+    return await session.scalar(select(Employer).where(Employer.code == code))
+
+
+async def employer_ids_by_code(session: AsyncSession) -> dict[str, int]:
+    rows = await session.execute(select(Employer.code, Employer.id))
+    return dict(rows.tuples())
+
+
+async def get_account(session: AsyncSession, account_id: int) -> FundAccount | None:
+    return await session.get(FundAccount, account_id)
+
+
+async def get_account_by_no(session: AsyncSession, account_no: str) -> FundAccount | None:
+    return await session.scalar(select(FundAccount).where(FundAccount.account_no == account_no))
+
+
+async def accounts_by_id_hash(session: AsyncSession, id_hash: bytes) -> Sequence[FundAccount]:
+    result = await session.scalars(select(FundAccount).where(FundAccount.id_no_hash == id_hash))
+    return result.all()
+
+
+async def existing_account_nos(session: AsyncSession, account_nos: Sequence[str]) -> set[str]:
+    if not account_nos:
+        return set()
+    rows = await session.scalars(
+        select(FundAccount.account_no).where(FundAccount.account_no.in_(account_nos))
+    )
+    return set(rows.all())
+
+
+async def add_to_balance(session: AsyncSession, *, account_id: int, amount: int) -> int | None:
+    """Atomically add `amount` unless the balance would go negative.
+
+    The conditional UPDATE takes the row lock on PostgreSQL, so concurrent debits are
+    serialised and checked against the balance each one actually sees. Returns the new
+    balance, or None when refused.
+    """
+    result = await session.execute(
+        update(FundAccount)
+        .where(FundAccount.id == account_id, FundAccount.balance + amount >= 0)
+        .values(balance=FundAccount.balance + amount)
+        .returning(FundAccount.balance)
+        .execution_options(synchronize_session=False)
+    )
+    return result.scalar_one_or_none()
+
+
+async def add_entry(session: AsyncSession, entry: JournalEntry) -> JournalEntry:
+    session.add(entry)
+    await session.flush()
+    return entry
+
+
+async def journal_sum_before(session: AsyncSession, *, account_id: int, day: date) -> int:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(JournalEntry.amount), 0)).where(
+            JournalEntry.account_id == account_id, JournalEntry.value_date < day
+        )
+    )
+    return int(total or 0)
+
+
+async def movements_between(
+    session: AsyncSession, *, account_id: int, start: date, end: date
+) -> list[tuple[date, int]]:
+    rows = await session.execute(
+        select(JournalEntry.value_date, JournalEntry.amount).where(
+            JournalEntry.account_id == account_id,
+            JournalEntry.value_date >= start,
+            JournalEntry.value_date <= end,
+        )
+    )
+    return [(d, int(a)) for d, a in rows.tuples()]
+
+
+async def balance_mismatches(session: AsyncSession) -> list[BalanceMismatch]:
+    """Accounts whose stored balance differs from the sum of their journal entries."""
+    sums = (
+        select(JournalEntry.account_id, func.sum(JournalEntry.amount).label("total"))
+        .group_by(JournalEntry.account_id)
+        .subquery()
+    )
+    journal_total = func.coalesce(sums.c.total, 0)
+    rows = await session.execute(
+        select(FundAccount.id, FundAccount.account_no, FundAccount.balance, journal_total)
+        .outerjoin(sums, sums.c.account_id == FundAccount.id)
+        .where(FundAccount.balance != journal_total)
+        .order_by(FundAccount.id)
+    )
+    return [BalanceMismatch(i, no, int(b), int(s)) for i, no, b, s in rows.tuples()]
+
+
+async def count_accounts(session: AsyncSession) -> int:
+    return int(await session.scalar(select(func.count()).select_from(FundAccount)) or 0)
+
+
+async def get_interest_posting(
+    session: AsyncSession, *, account_id: int, year: int
+) -> InterestPosting | None:
+    return await session.scalar(
+        select(InterestPosting).where(
+            InterestPosting.account_id == account_id, InterestPosting.year == year
+        )
+    )
+
+
+async def get_deposit(session: AsyncSession, *, account_id: int, month: date) -> Deposit | None:
+    return await session.scalar(
+        select(Deposit).where(Deposit.account_id == account_id, Deposit.paid_for_month == month)
+    )
+
+
+async def get_loan_by_contract(session: AsyncSession, contract_no: str) -> Loan | None:
+    return await session.scalar(select(Loan).where(Loan.contract_no == contract_no))
+
+
+async def add_schedule(session: AsyncSession, rows: Sequence[RepaymentSchedule]) -> None:
+    session.add_all(rows)
+    await session.flush()
+
+
+async def bulk_insert(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """Insert many plain rows in one statement per batch (demo generation, imports)."""
+    batch = 2_000
+    for start in range(0, len(rows), batch):
+        await session.execute(insert(model), rows[start : start + batch])

@@ -1,0 +1,304 @@
+"""Ledger rules: every balance change is a journal entry, posted with the balance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.errors import Conflict, DomainError, NotFound
+from wxbackend.fund import calc
+from wxbackend.fund import repository as repo
+from wxbackend.fund.models import (
+    AccountStatus,
+    Deposit,
+    Employer,
+    EntryType,
+    FundAccount,
+    InterestPosting,
+    JournalEntry,
+    Loan,
+    RepaymentMethod,
+    RepaymentSchedule,
+    RepaymentStatus,
+)
+from wxbackend.security.pii import Vault
+
+
+class InsufficientBalance(DomainError):
+    code = "fund.insufficient_balance"
+    status = 409
+    default_message = "账户余额不足。"
+
+
+class AccountNotFound(NotFound):
+    code = "fund.account_not_found"
+    default_message = "未找到公积金账户。"
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """A person's name and ID number as typed or verified."""
+
+    name: str
+    id_no: str
+
+
+async def post_entry(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    entry_type: EntryType,
+    amount: int,
+    value_date: date,
+    ref: str,
+    memo: str | None = None,
+) -> JournalEntry:
+    """Move money on an account: one conditional balance update plus one journal row.
+
+    Refuses to overdraw. The unique (account, type, ref) makes a repeated business event
+    fail instead of moving money twice.
+    """
+    if amount == 0:
+        raise ValueError("a journal entry must move money")
+    new_balance = await repo.add_to_balance(session, account_id=account_id, amount=amount)
+    if new_balance is None:
+        if await repo.get_account(session, account_id) is None:
+            raise AccountNotFound()
+        raise InsufficientBalance()
+    entry = JournalEntry(
+        account_id=account_id,
+        entry_type=entry_type,
+        amount=amount,
+        balance_after=new_balance,
+        value_date=value_date,
+        ref=ref,
+        memo=memo,
+    )
+    return await repo.add_entry(session, entry)
+
+
+async def add_employer(
+    session: AsyncSession, *, code: str, name: str, credit_code: str | None, district: str | None
+) -> Employer:
+    employer = Employer(code=code, name=name, credit_code=credit_code, district=district)
+    session.add(employer)
+    await session.flush()
+    return employer
+
+
+async def open_account(
+    session: AsyncSession,
+    vault: Vault,
+    *,
+    account_no: str,
+    identity: Identity,
+    mobile: str | None,
+    employer_id: int,
+    status: AccountStatus,
+    deposit_base: int,
+    employer_ratio_bp: int,
+    employee_ratio_bp: int,
+    opened_on: date,
+    opening_balance: int = 0,
+    paid_up_to: date | None = None,
+) -> FundAccount:
+    """Create an account with its personal data sealed; an opening balance is journaled."""
+    id_sealed = vault.seal(identity.id_no.upper())
+    mobile_sealed = vault.seal(mobile) if mobile else None
+    account = FundAccount(
+        account_no=account_no,
+        name=identity.name,
+        id_no_enc=id_sealed.blob,
+        id_no_hash=vault.lookup_hash("id_no", identity.id_no),
+        mobile_enc=mobile_sealed.blob if mobile_sealed else None,
+        mobile_hash=vault.lookup_hash("mobile", mobile) if mobile else None,
+        pii_key_id=id_sealed.key_id,
+        employer_id=employer_id,
+        status=status,
+        deposit_base=deposit_base,
+        employer_ratio_bp=employer_ratio_bp,
+        employee_ratio_bp=employee_ratio_bp,
+        paid_up_to=paid_up_to,
+        opened_on=opened_on,
+        balance=0,
+    )
+    session.add(account)
+    await session.flush()
+    if opening_balance:
+        await post_entry(
+            session,
+            account_id=account.id,
+            entry_type=EntryType.OPENING,
+            amount=opening_balance,
+            value_date=opened_on,
+            ref="opening",
+            memo="核心系统迁移余额",
+        )
+    return account
+
+
+async def find_accounts_by_id_no(
+    session: AsyncSession, vault: Vault, id_no: str
+) -> list[FundAccount]:
+    """Exact lookup by ID number through its keyed hash; no plaintext is compared in SQL."""
+    return list(await repo.accounts_by_id_hash(session, vault.lookup_hash("id_no", id_no)))
+
+
+def reveal_id_no(vault: Vault, account: FundAccount) -> str:
+    return vault.open(account.pii_key_id, account.id_no_enc)
+
+
+def reveal_mobile(vault: Vault, account: FundAccount) -> str | None:
+    if account.mobile_enc is None:
+        return None
+    return vault.open(account.pii_key_id, account.mobile_enc)
+
+
+async def post_deposit(
+    session: AsyncSession,
+    *,
+    account: FundAccount,
+    month: date,
+    posted_on: date,
+    deposit_base: int | None = None,
+    employer_ratio_bp: int | None = None,
+    employee_ratio_bp: int | None = None,
+) -> Deposit:
+    """Book one month's contribution (both shares) and credit the account."""
+    month = month.replace(day=1)
+    if await repo.get_deposit(session, account_id=account.id, month=month) is not None:
+        raise Conflict(f"{month:%Y年%m月}已汇缴。")
+    base = account.deposit_base if deposit_base is None else deposit_base
+    er = account.employer_ratio_bp if employer_ratio_bp is None else employer_ratio_bp
+    ee = account.employee_ratio_bp if employee_ratio_bp is None else employee_ratio_bp
+    shares = calc.deposit_shares(base, er, ee)
+    deposit = Deposit(
+        account_id=account.id,
+        employer_id=account.employer_id,
+        paid_for_month=month,
+        deposit_base=base,
+        employer_ratio_bp=er,
+        employee_ratio_bp=ee,
+        employer_amount=shares.employer_amount,
+        employee_amount=shares.employee_amount,
+        posted_on=posted_on,
+    )
+    session.add(deposit)
+    if shares.total:
+        await post_entry(
+            session,
+            account_id=account.id,
+            entry_type=EntryType.DEPOSIT,
+            amount=shares.total,
+            value_date=posted_on,
+            ref=f"deposit:{month:%Y-%m}",
+        )
+    if account.paid_up_to is None or month > account.paid_up_to:
+        account.paid_up_to = month
+    await session.flush()
+    return deposit
+
+
+async def post_interest(
+    session: AsyncSession, *, account_id: int, year: int, rate_bp: int = calc.INTEREST_RATE_BP
+) -> InterestPosting | None:
+    """Post one deposit year's interest on 30 June; a second call for the year is a no-op."""
+    if await repo.get_interest_posting(session, account_id=account_id, year=year):
+        return None
+    start, end = calc.deposit_year(year)
+    opening = await repo.journal_sum_before(session, account_id=account_id, day=start)
+    movements = await repo.movements_between(session, account_id=account_id, start=start, end=end)
+    amount = calc.yearly_interest(
+        opening_balance=opening, movements=movements, year=year, rate_bp=rate_bp
+    )
+    posting = InterestPosting(
+        account_id=account_id, year=year, rate_bp=rate_bp, amount=amount, posted_on=end
+    )
+    session.add(posting)
+    if amount > 0:
+        await post_entry(
+            session,
+            account_id=account_id,
+            entry_type=EntryType.INTEREST,
+            amount=amount,
+            value_date=end,
+            ref=f"interest:{year}",
+        )
+    await session.flush()
+    return posting
+
+
+def schedule_rows(
+    plan: list[calc.Instalment], *, loan_id: int, today: date, overdue_periods: int = 0
+) -> list[RepaymentSchedule]:
+    """Repayment rows as of `today`: past periods paid, except the last `overdue_periods`."""
+    past = [i for i in plan if i.due_date <= today]
+    overdue_from = len(past) - overdue_periods
+    rows = []
+    for index, inst in enumerate(plan):
+        if inst.due_date > today:
+            status, paid_on = RepaymentStatus.DUE, None
+        elif index >= overdue_from:
+            status, paid_on = RepaymentStatus.OVERDUE, None
+        else:
+            status, paid_on = RepaymentStatus.PAID, inst.due_date
+        rows.append(
+            RepaymentSchedule(
+                loan_id=loan_id,
+                period_no=inst.period_no,
+                due_date=inst.due_date,
+                principal=inst.principal,
+                interest=inst.interest,
+                remaining_principal=inst.remaining_principal,
+                status=status,
+                paid_on=paid_on,
+            )
+        )
+    return rows
+
+
+async def add_loan(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    contract_no: str,
+    principal: int,
+    annual_rate_bp: int,
+    term_months: int,
+    method: RepaymentMethod,
+    start_date: date,
+    today: date,
+    overdue_periods: int = 0,
+) -> Loan:
+    """Record a loan and its full repayment schedule as of `today`."""
+    if await repo.get_loan_by_contract(session, contract_no) is not None:
+        raise Conflict("贷款合同号已存在。")
+    loan = Loan(
+        contract_no=contract_no,
+        account_id=account_id,
+        principal=principal,
+        annual_rate_bp=annual_rate_bp,
+        term_months=term_months,
+        method=method,
+        start_date=start_date,
+    )
+    session.add(loan)
+    await session.flush()
+    plan = calc.repayment_plan(
+        principal=principal,
+        annual_rate_bp=annual_rate_bp,
+        term_months=term_months,
+        method=method,
+        start_date=start_date,
+    )
+    await repo.add_schedule(
+        session, schedule_rows(plan, loan_id=loan.id, today=today, overdue_periods=overdue_periods)
+    )
+    return loan
+
+
+async def check_ledger(session: AsyncSession) -> list[repo.BalanceMismatch]:
+    """Every account whose balance is not the sum of its journal entries."""
+    return await repo.balance_mismatches(session)

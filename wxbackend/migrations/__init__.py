@@ -1,0 +1,1 @@
+"""Alembic migrations; `wxbackend db upgrade` applies them."""

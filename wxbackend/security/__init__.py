@@ -1,0 +1,1 @@
+"""Personal data protection: encryption at rest, lookup hashes and masking."""

@@ -1,0 +1,26 @@
+"""Shared state between processes: Redis when configured, in-process otherwise."""
+
+from __future__ import annotations
+
+import structlog
+
+from wxbackend.config import StoreSettings
+from wxbackend.store.base import LockNotAcquired, Store, hold_lock
+from wxbackend.store.memory import MemoryStore
+from wxbackend.store.redis import RedisStore
+
+__all__ = ["LockNotAcquired", "MemoryStore", "RedisStore", "Store", "create_store", "hold_lock"]
+
+log = structlog.get_logger(__name__)
+
+
+def create_store(settings: StoreSettings) -> Store:
+    """Redis when a URL is configured; otherwise an in-process store (one process only)."""
+    if settings.redis_url:
+        return RedisStore(settings.redis_url, prefix=settings.key_prefix)
+    log.warning(
+        "store.in_process",
+        detail="no Redis URL configured: shared state lives in this process only; "
+        "run a single worker or set WXB_STORE__REDIS_URL",
+    )
+    return MemoryStore(prefix=settings.key_prefix)

@@ -1,0 +1,91 @@
+"""Redis-backed store: state shared by every worker and machine."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from redis.asyncio import Redis
+
+# Compare-and-delete must be atomic, or a slow holder could drop a lock a newer holder took.
+_DELETE_IF_EQUALS = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+    return redis.call('del', KEYS[1])
+end
+return 0
+"""
+
+_INCR_WITH_TTL = """
+local value = redis.call('incrby', KEYS[1], ARGV[1])
+if value == tonumber(ARGV[1]) and tonumber(ARGV[2]) > 0 then
+    redis.call('pexpire', KEYS[1], ARGV[2])
+end
+return value
+"""
+
+
+class RedisStore:
+    """Store on a Redis server; every key carries the deployment prefix."""
+
+    shared_between_processes = True
+
+    def __init__(self, url: str, prefix: str = "wxb:") -> None:
+        self._redis: Redis = Redis.from_url(url, decode_responses=True)
+        self._prefix = prefix
+        self._delete_if_equals = self._redis.register_script(_DELETE_IF_EQUALS)
+        self._incr_with_ttl = self._redis.register_script(_INCR_WITH_TTL)
+
+    @property
+    def client(self) -> Redis:
+        return self._redis
+
+    def _k(self, key: str) -> str:
+        return self._prefix + key
+
+    @staticmethod
+    def _ms(ttl: float | None) -> int | None:
+        return None if ttl is None else max(1, int(ttl * 1000))
+
+    async def get(self, key: str) -> str | None:
+        return cast("str | None", await self._redis.get(self._k(key)))
+
+    async def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
+        await self._redis.set(self._k(key), value, px=self._ms(ttl))
+
+    async def set_if_absent(self, key: str, value: str, *, ttl: float | None = None) -> bool:
+        return bool(await self._redis.set(self._k(key), value, px=self._ms(ttl), nx=True))
+
+    async def delete(self, key: str) -> None:
+        await self._redis.delete(self._k(key))
+
+    async def delete_if_equals(self, key: str, value: str) -> bool:
+        result: Any = await self._delete_if_equals(keys=[self._k(key)], args=[value])
+        return bool(result)
+
+    async def incr(self, key: str, amount: int = 1, *, ttl: float | None = None) -> int:
+        result: Any = await self._incr_with_ttl(
+            keys=[self._k(key)], args=[amount, self._ms(ttl) or 0]
+        )
+        return int(result)
+
+    async def ttl(self, key: str) -> float | None:
+        ms = int(await self._redis.pttl(self._k(key)))
+        return None if ms < 0 else ms / 1000
+
+    async def acquire_lock(self, name: str, token: str, *, ttl: float) -> bool:
+        return await self.set_if_absent("lock:" + name, token, ttl=ttl)
+
+    async def release_lock(self, name: str, token: str) -> None:
+        await self.delete_if_equals("lock:" + name, token)
+
+    async def ping(self) -> None:
+        await self._redis.ping()
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    async def delete_prefix(self) -> int:
+        """Drop every key under this store's prefix (tests clean up with it)."""
+        removed = 0
+        async for key in self._redis.scan_iter(match=self._prefix + "*", count=500):
+            removed += int(await self._redis.delete(key))
+        return removed

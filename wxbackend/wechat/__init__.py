@@ -1,0 +1,1 @@
+"""The WeChat gateway: official-account and mini-program APIs behind small protocols."""
