@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 
 import httpx
@@ -133,17 +133,28 @@ async def store(settings: Settings) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-def store_factory(settings: Settings) -> Iterator[object]:
-    """Builds stores that share one prefix, standing in for several processes."""
-    made: list[Store] = []
+async def store_factory(settings: Settings) -> AsyncIterator[Callable[[], Store]]:
+    """Builds stores that share state, standing in for several processes.
+
+    With Redis these are separate clients on one key prefix; embedded, they are one
+    in-process store (all the "processes" live in this one).
+    """
     suffix = secrets.token_hex(4) + ":"
+    made: list[Store] = []
+    shared_memory = MemoryStore(prefix=settings.store.key_prefix + suffix)
 
     def make() -> Store:
+        if not settings.store.redis_url:
+            return shared_memory
         store = _new_store(settings, suffix)
         made.append(store)
         return store
 
     yield make
+    for store in made:
+        if isinstance(store, RedisStore):
+            await store.delete_prefix()
+        await store.close()
 
 
 @pytest.fixture

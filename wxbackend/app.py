@@ -54,7 +54,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _domain_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, DomainError)
+    if not isinstance(exc, DomainError):
+        raise exc
     log.info("request.refused", code=exc.code, status=exc.status)
     return JSONResponse(
         {"code": exc.code, "message": exc.message, **exc.detail}, status_code=exc.status
@@ -62,7 +63,8 @@ def _domain_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, RequestValidationError)
+    if not isinstance(exc, RequestValidationError):
+        raise exc
     fields = [".".join(str(p) for p in err["loc"][1:]) for err in exc.errors()]
     # Field names only: pydantic's messages would echo the (possibly personal) input back.
     return JSONResponse(

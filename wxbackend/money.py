@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+# Up to a trillion yuan, at most two decimals: nothing a fund account could hold is larger.
+_YUAN = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
 
 
 class MoneyFormatError(ValueError):
@@ -12,16 +16,9 @@ class MoneyFormatError(ValueError):
 def parse_yuan(text: str) -> int:
     """'1,234.56' -> 123456 fen. Rejects negatives, more than 2 decimals and non-numbers."""
     cleaned = text.strip().replace(",", "").removeprefix("¥").removeprefix("￥")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise MoneyFormatError(f"not an amount: {text!r}") from exc
-    if not value.is_finite() or value < 0:
-        raise MoneyFormatError(f"not a non-negative amount: {text!r}")
-    fen = value * 100
-    if fen != fen.to_integral_value():
-        raise MoneyFormatError(f"more than two decimals: {text!r}")
-    return int(fen)
+    if not _YUAN.match(cleaned):
+        raise MoneyFormatError(f"not an amount of yuan with at most two decimals: {text!r}")
+    return int(Decimal(cleaned) * 100)
 
 
 def format_yuan(fen: int, *, sign: bool = True) -> str:

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Run the service on the embedded default: SQLite file, in-process store, sandbox, demo data.
+# Sets up everything on a fresh clone; safe to run again (the demo is generated once).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
+if [ ! -x .venv/bin/python ]; then
+    echo "==> creating .venv with $PYTHON"
+    "$PYTHON" -m venv .venv
+fi
+echo "==> installing wxbackend into .venv"
+.venv/bin/python -m pip install -q --disable-pip-version-check -e .
+
+echo "==> migrating the database"
+.venv/bin/wxbackend db upgrade
+echo "==> loading the demo centre (once)"
+.venv/bin/wxbackend demo
+echo "==> starting: API docs at /docs, health at /readyz, demo identities in docs/demo.md"
+exec .venv/bin/wxbackend serve "$@"

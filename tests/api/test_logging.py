@@ -1,0 +1,45 @@
+"""Logs are JSON lines with a request id and never carry personal data."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+import structlog
+
+from wxbackend.app import create_app
+from wxbackend.config import Settings
+from wxbackend.store import Store
+
+ID_NO = "11010519491231002X"
+MOBILE = "13812345678"
+
+
+async def test_request_logs_do_not_contain_an_id_number(
+    settings: Settings, store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    app = create_app(settings, store=store)  # logging now writes to the captured stderr
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            await client.get(f"/accounts/{ID_NO}", params={"id_no": ID_NO, "mobile": MOBILE})
+            await client.post(f"/lookup/{MOBILE}", json={"id_no": ID_NO})
+            structlog.get_logger("test").info("lookup", id_no=ID_NO, note=f"mobile {MOBILE}")
+    output = capsys.readouterr().err
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    access = [line for line in lines if line.get("event") == "http.request"]
+    assert len(access) == 2
+    assert all(line["request_id"] for line in access)
+    assert access[0]["path"] == "/accounts/110105********002X"
+    assert ID_NO not in output
+    assert MOBILE not in output
+
+
+def test_secret_fields_are_never_rendered() -> None:
+    from wxbackend.logs import scrub_personal_data
+
+    event = scrub_personal_data(
+        None, "info", {"event": "x", "password": "123456", "access_token": "abc", "n": 1}
+    )
+    assert event == {"event": "x", "password": "***", "access_token": "***", "n": 1}

@@ -1,0 +1,74 @@
+"""The shared store behaves the same on Redis and in process."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+import pytest
+
+from wxbackend.store import LockNotAcquired, Store, hold_lock
+
+
+async def test_values_expire_after_their_ttl(store: Store) -> None:
+    await store.set("k", "v", ttl=0.05)
+    assert await store.get("k") == "v"
+    await asyncio.sleep(0.08)
+    assert await store.get("k") is None
+
+
+async def test_set_if_absent_lets_only_the_first_writer_in(store: Store) -> None:
+    results = await asyncio.gather(*(store.set_if_absent("once", str(i), ttl=5) for i in range(20)))
+    assert results.count(True) == 1
+    winner = results.index(True)
+    assert await store.get("once") == str(winner)
+
+
+async def test_delete_if_equals_only_removes_the_expected_value(store: Store) -> None:
+    await store.set("token", "new")
+    assert await store.delete_if_equals("token", "old") is False
+    assert await store.get("token") == "new"
+    assert await store.delete_if_equals("token", "new") is True
+    assert await store.get("token") is None
+
+
+async def test_counters_are_atomic_and_expire(store: Store) -> None:
+    values = await asyncio.gather(*(store.incr("tries", ttl=60) for _ in range(50)))
+    assert sorted(values) == list(range(1, 51))
+    remaining = await store.ttl("tries")
+    assert remaining is not None
+    assert 0 < remaining <= 60
+
+
+async def test_lock_is_exclusive_and_released(store: Store) -> None:
+    inside = 0
+    peak = 0
+
+    async def critical() -> None:
+        nonlocal inside, peak
+        async with hold_lock(store, "refresh", ttl=5, wait=5):
+            inside += 1
+            peak = max(peak, inside)
+            await asyncio.sleep(0.01)
+            inside -= 1
+
+    await asyncio.gather(*(critical() for _ in range(10)))
+    assert peak == 1
+    assert await store.get("lock:refresh") is None
+
+
+async def test_lock_wait_gives_up_with_an_error(store: Store) -> None:
+    async with hold_lock(store, "busy", ttl=5):
+        with pytest.raises(LockNotAcquired):
+            async with hold_lock(store, "busy", ttl=5, wait=0.05):
+                pass
+
+
+async def test_two_store_clients_share_state(store_factory: Callable[[], Store]) -> None:
+    first, second = store_factory(), store_factory()
+    try:
+        await first.set("shared", "yes", ttl=5)
+        assert await second.get("shared") == "yes"
+        assert await second.set_if_absent("shared", "no") is False
+    finally:
+        await first.delete("shared")

@@ -1,0 +1,1 @@
+"""wxbackend: the WeChat backend of a housing provident fund centre."""
