@@ -35,7 +35,7 @@ async def get_employer_by_code(session: AsyncSession, code: str) -> Employer | N
 
 async def employer_ids_by_code(session: AsyncSession) -> dict[str, int]:
     rows = await session.execute(select(Employer.code, Employer.id))
-    return dict(rows.tuples())
+    return {row.code: row.id for row in rows}
 
 
 async def get_account(session: AsyncSession, account_id: int) -> FundAccount | None:
@@ -102,7 +102,7 @@ async def movements_between(
             JournalEntry.value_date <= end,
         )
     )
-    return [(d, int(a)) for d, a in rows.tuples()]
+    return [(d, int(a)) for d, a in rows]
 
 
 async def balance_mismatches(session: AsyncSession) -> list[BalanceMismatch]:
@@ -119,7 +119,7 @@ async def balance_mismatches(session: AsyncSession) -> list[BalanceMismatch]:
         .where(FundAccount.balance != journal_total)
         .order_by(FundAccount.id)
     )
-    return [BalanceMismatch(i, no, int(b), int(s)) for i, no, b, s in rows.tuples()]
+    return [BalanceMismatch(i, no, int(b), int(s)) for i, no, b, s in rows]
 
 
 async def count_accounts(session: AsyncSession) -> int:
@@ -156,3 +156,72 @@ async def bulk_insert(session: AsyncSession, model: type[Any], rows: list[dict[s
     batch = 2_000
     for start in range(0, len(rows), batch):
         await session.execute(insert(model), rows[start : start + batch])
+
+
+async def accounts_by_nos(
+    session: AsyncSession, account_nos: Sequence[str]
+) -> dict[str, FundAccount]:
+    """Accounts keyed by account number (imports resolve references in one query)."""
+    found: dict[str, FundAccount] = {}
+    unique = sorted(set(account_nos))
+    for start in range(0, len(unique), 500):
+        result = await session.scalars(
+            select(FundAccount).where(FundAccount.account_no.in_(unique[start : start + 500]))
+        )
+        found.update({a.account_no: a for a in result})
+    return found
+
+
+async def existing_id_hashes(session: AsyncSession, id_hashes: Sequence[bytes]) -> set[bytes]:
+    found: set[bytes] = set()
+    unique = list(set(id_hashes))
+    for start in range(0, len(unique), 500):
+        rows = await session.scalars(
+            select(FundAccount.id_no_hash).where(
+                FundAccount.id_no_hash.in_(unique[start : start + 500])
+            )
+        )
+        found.update(rows)
+    return found
+
+
+async def deposit_months(
+    session: AsyncSession, account_ids: Sequence[int]
+) -> set[tuple[int, date]]:
+    """(account id, paid-for month) of every deposit already booked for these accounts."""
+    found: set[tuple[int, date]] = set()
+    unique = sorted(set(account_ids))
+    for start in range(0, len(unique), 500):
+        rows = await session.execute(
+            select(Deposit.account_id, Deposit.paid_for_month).where(
+                Deposit.account_id.in_(unique[start : start + 500])
+            )
+        )
+        found.update((account_id, month) for account_id, month in rows)
+    return found
+
+
+async def existing_contract_nos(session: AsyncSession, contract_nos: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    unique = sorted(set(contract_nos))
+    for start in range(0, len(unique), 500):
+        rows = await session.scalars(
+            select(Loan.contract_no).where(Loan.contract_no.in_(unique[start : start + 500]))
+        )
+        found.update(rows)
+    return found
+
+
+async def bulk_insert_returning_ids(
+    session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]
+) -> list[int]:
+    """Insert many plain rows and return their new ids, in the order of `rows`."""
+    ids: list[int] = []
+    batch = 2_000
+    for start in range(0, len(rows), batch):
+        result = await session.scalars(
+            insert(model).returning(model.id, sort_by_parameter_order=True),
+            rows[start : start + batch],
+        )
+        ids.extend(result.all())
+    return ids
