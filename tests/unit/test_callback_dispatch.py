@@ -1,0 +1,91 @@
+"""Delivery dedupe and the reply deadline, without HTTP (in-process store, fake gateway)."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from wxbackend.callback.crypto import CallbackCrypto
+from wxbackend.callback.deliveries import DeliveryRecords
+from wxbackend.callback.dispatch import CallbackDispatcher
+from wxbackend.callback.parsing import parse_message, parse_xml
+from wxbackend.callback.replies import NO_REPLY
+from wxbackend.callback.simulator import SimulatedUser
+from wxbackend.config import Settings
+from wxbackend.content import load_content
+from wxbackend.handlers.messages import InboundMessage, Reply, TextReply
+from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
+from wxbackend.store import MemoryStore
+from wxbackend.wechat.fakes import FakeOfficialAccount
+
+
+@pytest.fixture
+def ctx() -> HandlerContext:
+    content = load_content(public_base_url="http://127.0.0.1:8000")
+    return HandlerContext(store=MemoryStore(), settings=Settings(env="test"), content=content)
+
+
+@pytest.fixture
+def message() -> InboundMessage:
+    user = SimulatedUser(CallbackCrypto(token="t", encoding_aes_key="A" * 43, app_id="wx"))
+    return parse_message(parse_xml(user.text("慢", msg_id=7).encode()))
+
+
+def slow_registry(delay_s: float, calls: list[int]) -> HandlerRegistry:
+    registry = HandlerRegistry()
+
+    @registry.on_keyword("慢")
+    async def slow(message: InboundMessage, ctx: HandlerContext) -> Reply | None:
+        calls.append(1)
+        await asyncio.sleep(delay_s)
+        return TextReply("办好了")
+
+    return registry
+
+
+async def test_concurrent_deliveries_share_one_handler_run(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    calls: list[int] = []
+    dispatcher = CallbackDispatcher(slow_registry(0.05, calls), budget_s=1.0, keep_s=60)
+    outbox = FakeOfficialAccount()
+    bodies = await asyncio.gather(
+        *(dispatcher.answer(message, ctx, outbox=lambda: outbox) for _ in range(3))
+    )
+    assert len(calls) == 1
+    assert len(set(bodies)) == 1
+    assert "办好了" in bodies[0]
+
+
+async def test_deadline_answers_success_and_sends_the_reply_later(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    calls: list[int] = []
+    dispatcher = CallbackDispatcher(slow_registry(0.3, calls), budget_s=0.05, keep_s=60)
+    outbox = FakeOfficialAccount()
+    assert await dispatcher.answer(message, ctx, outbox=lambda: outbox) == NO_REPLY
+    assert await dispatcher.answer(message, ctx, outbox=lambda: outbox) == NO_REPLY
+    await dispatcher.drain()
+    assert len(calls) == 1
+    assert [(s.openid, s.text) for s in outbox.sent_texts] == [(message.openid, "办好了")]
+
+
+async def test_late_reply_without_a_gateway_is_logged_not_raised(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    dispatcher = CallbackDispatcher(slow_registry(0.1, []), budget_s=0.01, keep_s=60)
+    assert await dispatcher.answer(message, ctx, outbox=lambda: None) == NO_REPLY
+    await dispatcher.drain()
+    assert not dispatcher.pending
+
+
+async def test_a_lapsed_claim_is_taken_over(ctx: HandlerContext, message: InboundMessage) -> None:
+    # A worker claimed the delivery and died: once the lease lapses, a retry runs it.
+    records = DeliveryRecords(ctx.store, lease_s=0.05, keep_s=60)
+    assert await records.claim(message.delivery_key)
+    calls: list[int] = []
+    dispatcher = CallbackDispatcher(slow_registry(0, calls), budget_s=1.0, keep_s=60)
+    body = await dispatcher.answer(message, ctx, outbox=lambda: None)
+    assert calls == [1]
+    assert "办好了" in body

@@ -1,0 +1,74 @@
+"""Which deliveries are being or have been answered, shared by every worker via the Store.
+
+WeChat retries a delivery it got no answer to within 5 s (3 attempts in all), possibly
+to another worker. The first attempt claims the delivery; later ones wait for its
+outcome and replay it, so a handler runs once per delivery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from wxbackend.store import Store
+
+State = Literal["running", "done", "deferred", "unclaimed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    state: State
+    # The plaintext reply body (XML or "success") when state == "done".
+    body: str | None = None
+
+
+class DeliveryRecords:
+    """Claims and outcomes of deliveries, keyed by WeChat's dedupe key."""
+
+    def __init__(
+        self, store: Store, *, lease_s: float, keep_s: float, poll_s: float = 0.05
+    ) -> None:
+        # lease_s: how long a claim survives a worker that died mid-handler.
+        self._store = store
+        self._lease_s = lease_s
+        self._keep_s = keep_s
+        self._poll_s = poll_s
+
+    @staticmethod
+    def _key(delivery_key: str) -> str:
+        # Hashed: keys stay short and carry no openid.
+        return "wx:delivery:" + hashlib.sha256(delivery_key.encode("utf-8")).hexdigest()[:40]
+
+    async def claim(self, delivery_key: str) -> bool:
+        """True when this attempt is the first and must run the handler."""
+        value = json.dumps({"state": "running"})
+        return await self._store.set_if_absent(self._key(delivery_key), value, ttl=self._lease_s)
+
+    async def finish(self, delivery_key: str, body: str) -> None:
+        value = json.dumps({"state": "done", "body": body}, ensure_ascii=False)
+        await self._store.set(self._key(delivery_key), value, ttl=self._keep_s)
+
+    async def defer(self, delivery_key: str) -> None:
+        """The reply goes out as a customer-service message; retries answer "success"."""
+        await self._store.set(
+            self._key(delivery_key), json.dumps({"state": "deferred"}), ttl=self._keep_s
+        )
+
+    async def outcome(self, delivery_key: str) -> Outcome:
+        raw = await self._store.get(self._key(delivery_key))
+        if raw is None:
+            return Outcome("unclaimed")
+        data = json.loads(raw)
+        return Outcome(data["state"], data.get("body"))
+
+    async def wait(self, delivery_key: str, *, until: float) -> Outcome:
+        """Poll until the first attempt settles, the claim lapses, or `until` (loop time)."""
+        loop = asyncio.get_running_loop()
+        while True:
+            found = await self.outcome(delivery_key)
+            if found.state != "running" or loop.time() >= until:
+                return found
+            await asyncio.sleep(min(self._poll_s, max(0.0, until - loop.time())))

@@ -1,0 +1,76 @@
+"""Reply texts shown to users, kept as files so editors change wording without code."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from wxbackend.handlers.messages import TEXT_REPLY_MAX_BYTES
+
+CONTENT_DIR = Path(__file__).parent
+
+# Every text a handler asks for; loading fails if one is missing.
+REQUIRED = (
+    "apology",
+    "binding",
+    "default",
+    "guide_deposit",
+    "guide_loan",
+    "guide_withdrawal",
+    "guides",
+    "help",
+    "hotline",
+    "media",
+    "password",
+    "points_how",
+    "service_points",
+    "welcome",
+    "welcome_back",
+)
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+class ContentError(ValueError):
+    """A content file is missing, empty, too long or uses an unknown placeholder."""
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """The loaded, validated texts by name (file name without `.md`)."""
+
+    texts: Mapping[str, str]
+
+    def __getitem__(self, name: str) -> str:
+        return self.texts[name]
+
+
+def load_content(*, public_base_url: str, directory: Path = CONTENT_DIR) -> Content:
+    """Read every `*.md`, fill placeholders, and check each fits one WeChat text reply."""
+    values: dict[str, str] = dict(tomllib.loads((directory / "values.toml").read_text("utf-8")))
+    base = public_base_url.rstrip("/")
+    values["public_base_url"] = base
+    values["signup_url"] = f"{base}/h5/signup"
+    texts: dict[str, str] = {}
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.md")):
+        name = path.stem
+        raw = path.read_text("utf-8").strip()
+        unknown = sorted({m for m in _PLACEHOLDER.findall(raw) if m not in values})
+        if unknown:
+            problems.append(f"{path.name}: unknown placeholder(s) {', '.join(unknown)}")
+            continue
+        text = _PLACEHOLDER.sub(lambda m: values[m.group(1)], raw)
+        size = len(text.encode("utf-8"))
+        if not text:
+            problems.append(f"{path.name}: empty")
+        elif size > TEXT_REPLY_MAX_BYTES:
+            problems.append(f"{path.name}: {size} bytes, over WeChat's {TEXT_REPLY_MAX_BYTES}")
+        texts[name] = text
+    problems.extend(f"{name}.md: missing" for name in REQUIRED if name not in texts)
+    if problems:
+        raise ContentError("; ".join(problems))
+    return Content(texts=texts)
