@@ -74,6 +74,11 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # Libraries that would log personal data or credentials: the Tencent Cloud SDK logs
+    # whole requests (ID numbers, phones) at DEBUG; httpx logs URLs with ?access_token=.
+    logging.getLogger("tencentcloud_sdk_common").setLevel(logging.INFO)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("urllib3").setLevel(logging.WARNING)
     # Our own access log masks the path; uvicorn's would print query strings verbatim.
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error"):
