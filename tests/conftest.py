@@ -24,6 +24,8 @@ from wxbackend.db import create_engine
 from wxbackend.security.pii import Vault
 from wxbackend.store import MemoryStore, RedisStore, Store
 
+pytest_plugins = ["tests.sandbox_server"]
+
 BACKEND = os.environ.get("WXB_TEST_BACKEND", "embedded")
 PG_ADMIN_URL = os.environ.get("WXB_TEST_PG", "postgresql+asyncpg://postgres@127.0.0.1:5432/test")
 REDIS_URL = os.environ.get("WXB_TEST_REDIS", "redis://127.0.0.1:6379/0")

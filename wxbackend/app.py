@@ -11,12 +11,17 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from wxbackend import schema
+from wxbackend.auth.api import router as auth_router
+from wxbackend.bind.api import router as bind_router
+from wxbackend.callback import install_callback
 from wxbackend.config import Settings
 from wxbackend.db import create_engine, create_sessionmaker
 from wxbackend.errors import DomainError
+from wxbackend.gateways import Gateways, build_gateways
 from wxbackend.health.api import router as health_router
 from wxbackend.logs import configure_logging
 from wxbackend.middleware import RequestContextMiddleware
+from wxbackend.sandbox import create_sandbox_app
 from wxbackend.security.pii import Vault
 from wxbackend.store import Store, create_store
 
@@ -44,6 +49,11 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.store = store
     app.state.vault = Vault.from_settings(settings.security)
+    gateways: Gateways = app.state.gateways_override or build_gateways(settings, store)
+    app.state.wechat_oa = gateways.wechat_oa
+    app.state.wechat_mp = gateways.wechat_mp
+    app.state.sms = gateways.sms
+    app.state.face_verifiers = gateways.face_verifiers
     log.info("app.started", env=settings.env, sandbox=settings.sandbox.enabled)
     try:
         yield
@@ -62,6 +72,19 @@ def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("request.failed", exc_info=exc)
+    request_id = structlog.contextvars.get_contextvars().get("request_id")
+    return JSONResponse(
+        {
+            "code": "internal_error",
+            "message": "系统繁忙，请稍后再试。如多次出现，请拨打12329并提供编号。",
+            "request_id": request_id,
+        },
+        status_code=500,
+    )
+
+
 def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, RequestValidationError):
         raise exc
@@ -73,8 +96,16 @@ def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
-    """Build the app; engine, store and gateways are created once, in the lifespan."""
+def create_app(
+    settings: Settings | None = None,
+    *,
+    store: Store | None = None,
+    gateways: Gateways | None = None,
+) -> FastAPI:
+    """Build the app; engine, store and gateways are created once, in the lifespan.
+
+    Tests pass their own store or gateways (fakes) instead of the configured ones.
+    """
     settings = settings or Settings()
     configure_logging(level=settings.server.log_level, json=settings.server.log_json)
     app = FastAPI(
@@ -85,8 +116,15 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     )
     app.state.settings = settings
     app.state.store_override = store
+    app.state.gateways_override = gateways
     app.add_middleware(RequestContextMiddleware)
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router)
+    app.include_router(auth_router)
+    app.include_router(bind_router)
+    install_callback(app)
+    if settings.sandbox.enabled:
+        app.mount("/sandbox", create_sandbox_app(settings))
     return app

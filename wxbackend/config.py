@@ -45,8 +45,13 @@ class MiniProgramSettings(BaseModel):
 
 class WeChatSettings(BaseModel):
     api_base_url: str = "http://127.0.0.1:8000/sandbox/wechat"
-    open_base_url: str = "http://127.0.0.1:8000/sandbox/wechat-open"
+    # Where the OAuth authorize page lives (open.weixin.qq.com); the sandbox serves one too.
+    open_base_url: str = "http://127.0.0.1:8000/sandbox/wechat"
     use_stable_token: bool = True
+    # Per-request timeout for WeChat API calls (the callback itself must answer within 5 s).
+    timeout_s: float = 5.0
+    # Refresh the shared access_token when less than this is left (WeChat tokens live 7200 s).
+    token_refresh_margin_s: float = 300.0
     oa: OfficialAccountSettings = OfficialAccountSettings()
     mp: MiniProgramSettings = MiniProgramSettings()
 
@@ -94,6 +99,32 @@ class SecuritySettings(BaseModel):
         return self
 
 
+class SigningSettings(BaseModel):
+    """Limits of the signing and binding flow (each face check costs the centre money)."""
+
+    agreement_version: str = "2026.1"
+    identity_attempts_per_openid_per_day: int = 10
+    identity_attempts_per_id_per_day: int = 5
+    sms_code_ttl_s: int = 300
+    sms_max_tries: int = 5
+    sms_min_interval_s: int = 60
+    sms_max_per_day: int = 5
+    face_attempts_per_day: int = 5
+    # Face provider per channel: Tencent Cloud FaceID 慧眼 or WeChat 人脸核身 2.0.
+    face_provider_h5: Literal["tencent"] = "tencent"  # 人脸核身 2.0 is mini-program only
+    face_provider_mp: Literal["tencent", "wechat"] = "tencent"
+    password_max_failures: int = 5
+    password_lock_s: int = 1800
+
+
+class SessionSettings(BaseModel):
+    idle_s: int = 1800
+    absolute_s: int = 12 * 3600
+    cookie_name: str = "wxb_session"
+    # Browsers keep Secure cookies on http://localhost and 127.0.0.1 too.
+    cookie_secure: bool = True
+
+
 class SandboxSettings(BaseModel):
     # Mounts the local WeChat / Tencent Cloud / bank stand-ins under /sandbox.
     enabled: bool = True
@@ -124,6 +155,8 @@ class Settings(BaseSettings):
     security: SecuritySettings = SecuritySettings()
     sandbox: SandboxSettings = SandboxSettings()
     server: ServerSettings = ServerSettings()
+    signing: SigningSettings = SigningSettings()
+    sessions: SessionSettings = SessionSettings()
 
     @model_validator(mode="before")
     @classmethod

@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.conftest import BACKEND
 from wxbackend.config import DatabaseSettings
 from wxbackend.db import create_engine, create_sessionmaker, session_scope
 from wxbackend.demo import IDENTITIES, Scenario, generate_demo
@@ -192,7 +191,6 @@ async def test_tampered_balance_is_caught_by_check_ledger(
     assert mismatches[0].balance - mismatches[0].journal_sum == 1
 
 
-@pytest.mark.skipif(BACKEND == "services", reason="full-size run once, on SQLite")
 async def test_demo_full_size(
     fresh_sessions: async_sessionmaker[AsyncSession], vault: Vault
 ) -> None:

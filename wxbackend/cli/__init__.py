@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from wxbackend.cli import data, db, ledger, serve
+from wxbackend.cli import data, db, ledger, menu, passwords, serve, sim
 
 app = typer.Typer(
     help="住房公积金 WeChat backend: serve, migrate, load data and operate.",
@@ -15,6 +15,9 @@ app = typer.Typer(
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(menu.app, name="menu")
+app.add_typer(sim.app, name="sim")
+app.add_typer(passwords.app, name="passwords")
 app.command("import")(data.import_file)
 app.command("demo")(data.demo)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import typer
 
 from wxbackend import schema
@@ -21,7 +23,9 @@ def ensure_sqlite_dir(settings: Settings) -> None:
 
 
 @app.command("upgrade")
-def upgrade(revision: str = typer.Argument("head", help="Target revision.")) -> None:
+def upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
     """Apply migrations up to REVISION (default: the latest)."""
     settings = load_cli_settings()
     ensure_sqlite_dir(settings)

@@ -139,6 +139,10 @@ async def open_account(
     return account
 
 
+async def get_account(session: AsyncSession, account_id: int) -> FundAccount | None:
+    return await repo.get_account(session, account_id)
+
+
 async def find_accounts_by_id_no(
     session: AsyncSession, vault: Vault, id_no: str
 ) -> list[FundAccount]:

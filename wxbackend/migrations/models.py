@@ -1,7 +1,8 @@
 """Imports every model module so Base.metadata is complete (migrations, schema checks)."""
 
+from wxbackend.bind import models as bind_models
 from wxbackend.db import Base
 from wxbackend.fund import models as fund_models
 from wxbackend.points import models as points_models
 
-__all__ = ["Base", "fund_models", "points_models"]
+__all__ = ["Base", "bind_models", "fund_models", "points_models"]

@@ -1,0 +1,1 @@
+"""Who is calling: mini-program and H5 sessions kept in the shared store."""

@@ -1,0 +1,175 @@
+"""Signing, binding and password endpoints, shared by the mini-program and H5 pages.
+
+Every step acts on the caller's own procedure, found by the session's openid: no id in
+a URL or body can reach anyone else's.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from wxbackend.auth.deps import CurrentUser
+from wxbackend.auth.service import safe_next
+from wxbackend.auth.sessions import UserSession
+from wxbackend.bind import binding, signing
+from wxbackend.bind.context import BindContext
+from wxbackend.bind.deps import BindContextDep
+from wxbackend.bind.errors import NotBound
+from wxbackend.bind.models import Channel, Purpose, Signing, SigningStep
+from wxbackend.bind.schemas import (
+    AgreementCreate,
+    BindingRead,
+    FaceResultCreate,
+    FaceStartCreate,
+    FaceStartRead,
+    IdentityCreate,
+    PasswordChange,
+    PasswordCreate,
+    ProcedureRead,
+    SmsCodeCreate,
+    SmsSent,
+)
+from wxbackend.deps import SettingsDep
+from wxbackend.fund import service as fund
+from wxbackend.security.masking import mask_account_no, mask_mobile, mask_name
+
+router = APIRouter(tags=["signing and binding"])
+
+
+async def _procedure(ctx: BindContext, user: UserSession, purpose: Purpose) -> Signing:
+    return await signing.procedure(
+        ctx, purpose=purpose, channel=user.channel, openid=user.openid, unionid=user.unionid
+    )
+
+
+async def _read(ctx: BindContext, proc: Signing) -> ProcedureRead:
+    view = ProcedureRead(step=proc.step, face_provider=proc.face_provider)
+    if proc.purpose is Purpose.SIGNING:
+        view.agreement_version = ctx.settings.agreement_version
+    if proc.account_id is not None and proc.step in (SigningStep.SMS, SigningStep.PASSWORD):
+        account = await signing.signing_account(ctx, proc)
+        mobile = fund.reveal_mobile(ctx.vault, account)
+        view.masked_mobile = mask_mobile(mobile) if mobile else None
+    if proc.step is SigningStep.PASSWORD:
+        view.password_must_set = (await binding.password_mode(ctx, proc)).must_set
+    return view
+
+
+def _add_steps(prefix: str, purpose: Purpose) -> None:
+    """The SMS and face steps, the same for every procedure that has them."""
+
+    @router.get(prefix, summary=f"Current step of the caller's {purpose.value} procedure")
+    async def current(ctx: BindContextDep, user: CurrentUser) -> ProcedureRead:
+        return await _read(ctx, await _procedure(ctx, user, purpose))
+
+    if purpose is not Purpose.UNBIND:
+
+        @router.post(prefix + "/sms", summary="Text a 6-digit code to the account's mobile")
+        async def send_sms(ctx: BindContextDep, user: CurrentUser) -> SmsSent:
+            proc = await _procedure(ctx, user, purpose)
+            masked = await signing.send_sms_code(ctx, proc)
+            return SmsSent(masked_mobile=masked, expires_in=ctx.settings.sms_code_ttl_s)
+
+        @router.post(prefix + "/sms/verify", summary="Check the SMS code")
+        async def verify_sms(
+            body: SmsCodeCreate, ctx: BindContextDep, user: CurrentUser
+        ) -> ProcedureRead:
+            proc = await _procedure(ctx, user, purpose)
+            await signing.verify_sms_code(ctx, proc, code=body.code)
+            return await _read(ctx, proc)
+
+    @router.post(prefix + "/face", summary="Start a face check with the channel's provider")
+    async def start_face(
+        body: FaceStartCreate, ctx: BindContextDep, user: CurrentUser, settings: SettingsDep
+    ) -> FaceStartRead:
+        proc = await _procedure(ctx, user, purpose)
+        redirect = None
+        if user.channel is Channel.OFFICIAL_ACCOUNT:
+            redirect = settings.server.public_base_url + safe_next(
+                body.redirect_path or "/h5/signup/face-done"
+            )
+        started = await signing.start_face(ctx, proc, redirect_url=redirect or "")
+        return FaceStartRead(provider=started.provider, url=started.url, token=started.token)
+
+    @router.post(prefix + "/face/result", summary="Read the face check's result server-side")
+    async def face_result(
+        body: FaceResultCreate, ctx: BindContextDep, user: CurrentUser
+    ) -> ProcedureRead:
+        proc = await _procedure(ctx, user, purpose)
+        await signing.check_face(ctx, proc, ref=body.token)
+        if purpose is Purpose.UNBIND:
+            await binding.complete_unbind_by_face(ctx, proc)
+        return await _read(ctx, proc)
+
+
+_add_steps("/api/signing", Purpose.SIGNING)
+_add_steps("/api/password/reset", Purpose.PASSWORD_RESET)
+_add_steps("/api/binding/unbind-face", Purpose.UNBIND)
+
+
+@router.post("/api/signing/agreement", summary="Accept the online-service agreement")
+async def accept_agreement(
+    body: AgreementCreate, ctx: BindContextDep, user: CurrentUser
+) -> ProcedureRead:
+    proc = await _procedure(ctx, user, Purpose.SIGNING)
+    await signing.accept_agreement(ctx, proc, version=body.version)
+    return await _read(ctx, proc)
+
+
+@router.post("/api/signing/identity", summary="Match name and ID number to a fund account")
+async def submit_identity(
+    body: IdentityCreate, ctx: BindContextDep, user: CurrentUser
+) -> ProcedureRead:
+    proc = await _procedure(ctx, user, Purpose.SIGNING)
+    await signing.submit_identity(ctx, proc, name=body.name, id_no=body.id_no)
+    return await _read(ctx, proc)
+
+
+@router.post("/api/signing/password", summary="Set (or confirm) the password and bind")
+async def complete_signing(
+    body: PasswordCreate, ctx: BindContextDep, user: CurrentUser
+) -> BindingRead:
+    proc = await _procedure(ctx, user, Purpose.SIGNING)
+    await binding.complete_signing(ctx, proc, password=body.password)
+    return await binding_status(ctx, user)
+
+
+@router.post("/api/password/reset", summary="Set a new password after SMS code and face check")
+async def reset_password(
+    body: PasswordCreate, ctx: BindContextDep, user: CurrentUser
+) -> ProcedureRead:
+    proc = await _procedure(ctx, user, Purpose.PASSWORD_RESET)
+    await binding.complete_password_reset(ctx, proc, password=body.password)
+    return await _read(ctx, proc)
+
+
+@router.post("/api/password/change", summary="Change the query password", status_code=204)
+async def change_password(body: PasswordChange, ctx: BindContextDep, user: CurrentUser) -> None:
+    await binding.change_password(
+        ctx,
+        channel=user.channel,
+        openid=user.openid,
+        old=body.old_password,
+        new=body.new_password,
+    )
+
+
+@router.get("/api/binding", summary="Whether the caller is bound, and to which account")
+async def binding_status(ctx: BindContextDep, user: CurrentUser) -> BindingRead:
+    try:
+        account = await binding.bound_account(ctx, channel=user.channel, openid=user.openid)
+    except NotBound:
+        return BindingRead(bound=False, channel=user.channel)
+    return BindingRead(
+        bound=True,
+        channel=user.channel,
+        account_no=mask_account_no(account.account_no),
+        name=mask_name(account.name),
+    )
+
+
+@router.post("/api/binding/unbind", summary="Unbind with the query password", status_code=204)
+async def unbind(body: PasswordCreate, ctx: BindContextDep, user: CurrentUser) -> None:
+    await binding.unbind_with_password(
+        ctx, channel=user.channel, openid=user.openid, password=body.password
+    )

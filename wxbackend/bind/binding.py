@@ -1,0 +1,216 @@
+"""Bindings and query passwords: bind after signing, unbind, change and reset passwords."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from wxbackend.bind import repository as repo
+from wxbackend.bind.context import BindContext
+from wxbackend.bind.errors import AccountBoundElsewhere, AccountClosed, AlreadyBound, NotBound
+from wxbackend.bind.models import (
+    AuditOutcome,
+    Binding,
+    Channel,
+    Credential,
+    Purpose,
+    Signing,
+    SigningStep,
+)
+from wxbackend.bind.passwords import (
+    InitialPasswordMustChange,
+    check_new_password,
+    hash_password,
+    password_matches,
+)
+from wxbackend.bind.signing import advance, require_step, signing_account
+from wxbackend.clock import now
+from wxbackend.fund import service as fund
+from wxbackend.fund.models import AccountStatus, FundAccount
+
+
+@dataclass(frozen=True, slots=True)
+class PasswordMode:
+    """Whether the password step sets a new password or checks the existing one."""
+
+    must_set: bool
+
+
+async def password_mode(ctx: BindContext, signing: Signing) -> PasswordMode:
+    if signing.purpose is Purpose.PASSWORD_RESET or signing.account_id is None:
+        return PasswordMode(must_set=True)
+    credential = await repo.get_credential(ctx.session, signing.account_id)
+    return PasswordMode(must_set=credential is None or credential.is_initial)
+
+
+async def _set_password(ctx: BindContext, account: FundAccount, password: str) -> None:
+    check_new_password(
+        password,
+        id_no=fund.reveal_id_no(ctx.vault, account),
+        mobile=fund.reveal_mobile(ctx.vault, account),
+    )
+    hashed = await hash_password(password)
+    credential = await repo.get_credential(ctx.session, account.id)
+    if credential is None:
+        await repo.add(
+            ctx.session, Credential(account_id=account.id, password_hash=hashed, is_initial=False)
+        )
+    else:
+        credential.password_hash = hashed
+        credential.is_initial = False
+        credential.set_at = now()
+    await ctx.lockout.record_success(account.id)
+
+
+async def verify_password(
+    ctx: BindContext, *, account_id: int, password: str, channel: Channel, openid: str
+) -> None:
+    """Check the query password under the lockout; every failure is audited."""
+    await ctx.lockout.ensure_unlocked(account_id)
+    credential = await repo.get_credential(ctx.session, account_id)
+    if credential is not None and await password_matches(password, credential.password_hash):
+        await ctx.lockout.record_success(account_id)
+        return
+    error = await ctx.lockout.record_failure(account_id)
+    ctx.audit.record(
+        "password.verify",
+        AuditOutcome.REFUSED,
+        channel=channel,
+        openid=openid,
+        account_id=account_id,
+        reason=error.code,
+    )
+    raise error
+
+
+async def complete_signing(ctx: BindContext, signing: Signing, *, password: str) -> Binding:
+    """Last step: set (or confirm) the password, then bind openid ↔ account."""
+    require_step(signing, SigningStep.PASSWORD)
+    account = await signing_account(ctx, signing)
+    if (await password_mode(ctx, signing)).must_set:
+        await _set_password(ctx, account, password)
+    else:
+        await verify_password(
+            ctx,
+            account_id=account.id,
+            password=password,
+            channel=signing.channel,
+            openid=signing.openid,
+        )
+    binding = await _bind(ctx, signing, account)
+    advance(signing)
+    return binding
+
+
+async def _bind(ctx: BindContext, signing: Signing, account: FundAccount) -> Binding:
+    if await repo.binding_for_openid(ctx.session, channel=signing.channel, openid=signing.openid):
+        raise AlreadyBound()
+    for other in await repo.bindings_for_account(ctx.session, account.id):
+        if other.channel is signing.channel:
+            raise AccountBoundElsewhere()
+        # The other channel's openid must belong to the same person (same unionid).
+        if other.unionid and signing.unionid and other.unionid != signing.unionid:
+            raise AccountBoundElsewhere()
+    binding = Binding(
+        account_id=account.id,
+        channel=signing.channel,
+        openid=signing.openid,
+        unionid=signing.unionid,
+    )
+    try:
+        async with ctx.session.begin_nested():
+            await repo.add(ctx.session, binding)
+    except IntegrityError as exc:  # a concurrent bind of the same openid or account
+        raise AccountBoundElsewhere() from exc
+    ctx.audit.record(
+        "binding.bind",
+        AuditOutcome.OK,
+        channel=signing.channel,
+        openid=signing.openid,
+        account_id=account.id,
+    )
+    return binding
+
+
+async def complete_password_reset(ctx: BindContext, signing: Signing, *, password: str) -> None:
+    require_step(signing, SigningStep.PASSWORD)
+    account = await signing_account(ctx, signing)
+    await _set_password(ctx, account, password)
+    advance(signing)
+    ctx.audit.record(
+        "password.reset",
+        AuditOutcome.OK,
+        channel=signing.channel,
+        openid=signing.openid,
+        account_id=account.id,
+    )
+
+
+async def bound_account(ctx: BindContext, *, channel: Channel, openid: str) -> FundAccount:
+    """The caller's own account; NotBound when this openid is not bound."""
+    binding = await repo.binding_for_openid(ctx.session, channel=channel, openid=openid)
+    if binding is None:
+        raise NotBound()
+    account = await fund.get_account(ctx.session, binding.account_id)
+    if account is None:
+        raise NotBound()
+    return account
+
+
+async def queryable_account(ctx: BindContext, *, channel: Channel, openid: str) -> FundAccount:
+    """The caller's account, once any initial password has been changed."""
+    account = await bound_account(ctx, channel=channel, openid=openid)
+    credential = await repo.get_credential(ctx.session, account.id)
+    if credential is None or credential.is_initial:
+        raise InitialPasswordMustChange()
+    return account
+
+
+async def change_password(
+    ctx: BindContext, *, channel: Channel, openid: str, old: str, new: str
+) -> None:
+    account = await bound_account(ctx, channel=channel, openid=openid)
+    await verify_password(ctx, account_id=account.id, password=old, channel=channel, openid=openid)
+    await _set_password(ctx, account, new)
+    ctx.audit.record(
+        "password.change", AuditOutcome.OK, channel=channel, openid=openid, account_id=account.id
+    )
+
+
+async def unbind_with_password(
+    ctx: BindContext, *, channel: Channel, openid: str, password: str
+) -> None:
+    account = await bound_account(ctx, channel=channel, openid=openid)
+    await verify_password(
+        ctx, account_id=account.id, password=password, channel=channel, openid=openid
+    )
+    await _unbind(ctx, channel=channel, openid=openid, account_id=account.id)
+
+
+async def complete_unbind_by_face(ctx: BindContext, signing: Signing) -> None:
+    """After a passed face check in an UNBIND procedure."""
+    if (
+        signing.purpose is not Purpose.UNBIND
+        or signing.completed_at is None
+        or signing.account_id is None
+    ):
+        raise NotBound()
+    await _unbind(
+        ctx, channel=signing.channel, openid=signing.openid, account_id=signing.account_id
+    )
+
+
+async def _unbind(ctx: BindContext, *, channel: Channel, openid: str, account_id: int) -> None:
+    binding = await repo.binding_for_openid(ctx.session, channel=channel, openid=openid)
+    if binding is None:
+        raise NotBound()
+    await repo.remove_binding(ctx.session, binding.id)
+    ctx.audit.record(
+        "binding.unbind", AuditOutcome.OK, channel=channel, openid=openid, account_id=account_id
+    )
+
+
+def ensure_not_closed(account: FundAccount) -> None:
+    if account.status is AccountStatus.CLOSED:
+        raise AccountClosed()

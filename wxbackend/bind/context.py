@@ -1,0 +1,35 @@
+"""What the binding services need, gathered once per unit of work by the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.bind.audit import AuditTrail
+from wxbackend.bind.passwords import Lockout
+from wxbackend.config import SigningSettings
+from wxbackend.faceid.gateway import FaceChannel, FaceVerifier
+from wxbackend.security.pii import Vault
+from wxbackend.sms import SmsSender
+from wxbackend.store import Store
+
+
+@dataclass
+class BindContext:
+    session: AsyncSession
+    store: Store
+    vault: Vault
+    settings: SigningSettings
+    sms: SmsSender
+    faces: Mapping[FaceChannel, FaceVerifier]  # by channel: "h5" / "miniprogram"
+    audit: AuditTrail
+
+    @property
+    def lockout(self) -> Lockout:
+        return Lockout(
+            self.store,
+            max_failures=self.settings.password_max_failures,
+            lock_s=self.settings.password_lock_s,
+        )

@@ -1,0 +1,31 @@
+"""Request-scoped dependencies of the binding API."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from wxbackend.bind.audit import AuditTrail
+from wxbackend.bind.context import BindContext
+from wxbackend.config import Settings
+from wxbackend.deps import AuditDep, SessionDep
+
+
+def bind_context(request: Request, session: SessionDep, audit: AuditDep) -> BindContext:
+    settings: Settings = request.app.state.settings
+    state = request.app.state
+    return BindContext(
+        session=session,
+        store=state.store,
+        vault=state.vault,
+        settings=settings.signing,
+        sms=state.sms,
+        faces=state.face_verifiers,
+        audit=audit,
+    )
+
+
+BindContextDep = Annotated[BindContext, Depends(bind_context)]
+
+__all__ = ["AuditTrail", "BindContextDep"]

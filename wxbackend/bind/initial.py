@@ -1,0 +1,64 @@
+"""Initial query passwords, issued per employer and handed out by the employer agent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.bind import repository as repo
+from wxbackend.bind.models import Credential
+from wxbackend.bind.passwords import generate_initial_password, hash_password
+from wxbackend.clock import now
+from wxbackend.errors import NotFound
+from wxbackend.fund import repository as fund_repo
+from wxbackend.fund.models import AccountStatus, FundAccount
+from wxbackend.security.masking import mask_name
+
+
+@dataclass(frozen=True, slots=True)
+class SheetRow:
+    account_no: str
+    masked_name: str
+    password: str
+
+
+async def issue_initial_passwords(
+    session: AsyncSession, *, employer_code: str, reissue: bool = False
+) -> list[SheetRow]:
+    """Give each open account of the employer a random initial password.
+
+    Accounts that already have a password keep it unless `reissue` (which resets them
+    to a new initial password the holder must change again).
+    """
+    employer = await fund_repo.get_employer_by_code(session, employer_code)
+    if employer is None:
+        raise NotFound(f"单位 {employer_code} 不存在。")
+    accounts = (
+        await session.scalars(
+            select(FundAccount)
+            .where(
+                FundAccount.employer_id == employer.id,
+                FundAccount.status != AccountStatus.CLOSED,
+            )
+            .order_by(FundAccount.account_no)
+        )
+    ).all()
+    existing = await repo.credentials_for(session, [a.id for a in accounts])
+    sheet: list[SheetRow] = []
+    for account in accounts:
+        credential = existing.get(account.id)
+        if credential is not None and not reissue:
+            continue
+        password = generate_initial_password()
+        hashed = await hash_password(password)
+        if credential is None:
+            session.add(Credential(account_id=account.id, password_hash=hashed, is_initial=True))
+        else:
+            credential.password_hash = hashed
+            credential.is_initial = True
+            credential.set_at = now()
+        sheet.append(SheetRow(account.account_no, mask_name(account.name), password))
+    await session.flush()
+    return sheet

@@ -1,0 +1,112 @@
+"""Signing progress, bindings, query passwords and the audit trail."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from wxbackend.db import Base, UTCDateTime, utcnow
+from wxbackend.fund.models import _enum
+
+
+class Channel(enum.StrEnum):
+    OFFICIAL_ACCOUNT = "oa"  # 公众号 H5 pages
+    MINI_PROGRAM = "mp"  # 小程序
+
+
+class Purpose(enum.StrEnum):
+    SIGNING = "signing"  # 签约 and binding
+    PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a secret
+    UNBIND = "unbind"  # a new face check instead of the password
+
+
+class SigningStep(enum.StrEnum):
+    AGREEMENT = "agreement"
+    IDENTITY = "identity"
+    SMS = "sms"
+    FACE = "face"
+    PASSWORD = "password"  # noqa: S105 - a step name, not a secret
+    BOUND = "bound"
+
+
+class Signing(Base):
+    """One person's way through the verification steps, resumable from where they left.
+
+    The same steps serve signing, password reset (SMS + face) and unbinding by face.
+    """
+
+    __tablename__ = "signing"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[Purpose] = mapped_column(_enum(Purpose))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    openid: Mapped[str] = mapped_column(String(64), index=True)
+    unionid: Mapped[str | None] = mapped_column(String(64))
+    step: Mapped[SigningStep] = mapped_column(_enum(SigningStep))
+    agreement_version: Mapped[str | None] = mapped_column(String(32))
+    agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("fund_account.id"), index=True)
+    identity_matched_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    sms_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    face_provider: Mapped[str | None] = mapped_column(String(16))
+    # BizToken (慧眼) or verify_id (微信人脸核身): unique, so one check binds one signing.
+    face_ref: Mapped[str | None] = mapped_column(String(128), unique=True)
+    face_nonce: Mapped[str | None] = mapped_column(String(64))
+    face_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    face_passed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Binding(Base):
+    """openid ↔ fund account: one per channel per account, one account per openid."""
+
+    __tablename__ = "binding"
+    __table_args__ = (
+        UniqueConstraint("channel", "openid"),
+        UniqueConstraint("account_id", "channel"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("fund_account.id"), index=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    openid: Mapped[str] = mapped_column(String(64))
+    unionid: Mapped[str | None] = mapped_column(String(64), index=True)
+    bound_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Credential(Base):
+    """An account's 6-digit query password (scrypt hash). Failures are counted in the store."""
+
+    __tablename__ = "credential"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("fund_account.id"), primary_key=True)
+    password_hash: Mapped[str] = mapped_column(String(160))
+    # Issued by the centre through the employer agent: must be changed before queries work.
+    is_initial: Mapped[bool] = mapped_column(Boolean)
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class AuditOutcome(enum.StrEnum):
+    OK = "ok"
+    REFUSED = "refused"
+
+
+class AuditEvent(Base):
+    """Who did what, when, through which channel, and how it ended. No plaintext PII."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    action: Mapped[str] = mapped_column(String(48), index=True)
+    outcome: Mapped[AuditOutcome] = mapped_column(_enum(AuditOutcome))
+    channel: Mapped[str | None] = mapped_column(String(8))
+    openid: Mapped[str | None] = mapped_column(String(64), index=True)
+    account_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    reason: Mapped[str | None] = mapped_column(String(64))
+    request_id: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,131 @@
+"""6-digit query passwords: slow salted hashes, trivial-password refusal, lockout."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import itertools
+import secrets
+from datetime import UTC, datetime, timedelta
+
+from wxbackend.clock import china_time_text
+from wxbackend.errors import DomainError, InvalidInput
+from wxbackend.store import Store
+
+# scrypt, N=2^14 r=8 p=1: ~16 MiB and tens of milliseconds per guess. A 6-digit
+# password has only 10^6 values, so the hash buys time after a leak; the lockout below
+# is what actually stops online guessing.
+_N, _R, _P, _DKLEN = 2**14, 8, 1, 32
+
+
+class WrongPassword(DomainError):
+    code = "password.wrong"
+    status = 400
+    default_message = "密码错误。"
+
+
+class PasswordLocked(DomainError):
+    code = "password.locked"
+    status = 423
+    default_message = "密码错误次数过多，已被锁定。"
+
+
+class InitialPasswordMustChange(DomainError):
+    code = "password.initial"
+    status = 403
+    default_message = "您仍在使用单位经办人发放的初始密码，请先修改密码后再查询。"
+
+
+def _hash(password: str, salt: bytes) -> bytes:
+    return hashlib.scrypt(password.encode(), salt=salt, n=_N, r=_R, p=_P, dklen=_DKLEN)
+
+
+def _b64(raw: bytes) -> str:
+    return base64.b64encode(raw).decode()
+
+
+async def hash_password(password: str) -> str:
+    salt = secrets.token_bytes(16)
+    digest = await asyncio.to_thread(_hash, password, salt)
+    return f"scrypt${_N}${_R}${_P}${_b64(salt)}${_b64(digest)}"
+
+
+async def password_matches(password: str, stored: str) -> bool:
+    _scheme, n, r, p, salt_b64, digest_b64 = stored.split("$")
+    salt, expected = base64.b64decode(salt_b64), base64.b64decode(digest_b64)
+
+    def _check() -> bytes:
+        return hashlib.scrypt(
+            password.encode(), salt=salt, n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
+
+    return hmac.compare_digest(await asyncio.to_thread(_check), expected)
+
+
+def generate_initial_password() -> str:
+    """A random 6-digit password that is not trivial."""
+    while True:
+        candidate = f"{secrets.randbelow(10**6):06d}"
+        if not trivial_reason(candidate, personal=()):
+            return candidate
+
+
+def trivial_reason(password: str, *, personal: tuple[str, ...]) -> str | None:
+    """Why a 6-digit password is too easy to guess, or None when it is acceptable."""
+    if len(password) != 6 or not password.isdigit():
+        return "密码须为6位数字。"
+    if len(set(password)) == 1:
+        return "密码不能是相同的数字。"
+    steps = {int(b) - int(a) for a, b in itertools.pairwise(password)}
+    if steps in ({1}, {-1}):
+        return "密码不能是连续的数字。"
+    if password[:2] * 3 == password or password[:3] * 2 == password:
+        return "密码不能是重复的数字组合。"
+    if any(password in value for value in personal if value):
+        return "密码不能包含证件号码、手机号码或生日中的数字。"
+    return None
+
+
+def check_new_password(password: str, *, id_no: str, mobile: str | None) -> None:
+    """Refuse trivial passwords and ones taken from the holder's ID number or mobile."""
+    personal = (id_no[6:14], id_no[8:14], id_no[-6:], (mobile or "")[-6:])
+    reason = trivial_reason(password, personal=personal)
+    if reason:
+        raise InvalidInput(reason, field="password")
+
+
+class Lockout:
+    """Counts wrong passwords per account in the shared store and locks after too many."""
+
+    def __init__(self, store: Store, *, max_failures: int, lock_s: int) -> None:
+        self._store = store
+        self._max = max_failures
+        self._lock_s = lock_s
+
+    async def ensure_unlocked(self, account_id: int) -> None:
+        remaining = await self._store.ttl(f"pwlock:{account_id}")
+        if remaining is not None:
+            raise self._locked(remaining)
+
+    async def record_failure(self, account_id: int) -> DomainError:
+        """Count a wrong password; returns the error to show (wrong, or now locked)."""
+        failures = await self._store.incr(f"pwfail:{account_id}", ttl=self._lock_s)
+        if failures >= self._max:
+            await self._store.set(f"pwlock:{account_id}", "1", ttl=self._lock_s)
+            await self._store.delete(f"pwfail:{account_id}")
+            return self._locked(self._lock_s)
+        left = self._max - failures
+        return WrongPassword(f"密码错误，还可尝试{left}次。", attempts_left=left)
+
+    async def record_success(self, account_id: int) -> None:
+        await self._store.delete(f"pwfail:{account_id}")
+
+    def _locked(self, remaining_s: float) -> PasswordLocked:
+        unlock_at = datetime.now(UTC) + timedelta(seconds=remaining_s)
+        return PasswordLocked(
+            f"密码错误次数过多，已锁定，请于{china_time_text(unlock_at)}后再试，"
+            "或通过短信验证码加人脸识别重置密码。",
+            unlock_at=unlock_at.isoformat(timespec="seconds"),
+        )

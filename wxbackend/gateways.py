@@ -1,0 +1,36 @@
+"""Every external system the app talks to, built once at startup (or swapped for fakes)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from wxbackend.config import Settings
+from wxbackend.faceid import build_face_verifiers
+from wxbackend.faceid.gateway import FaceChannel, FaceVerifier
+from wxbackend.sms import SmsSender, build_sms_sender
+from wxbackend.store import Store
+from wxbackend.wechat import WeChatPyMiniProgram, build_wechat_gateways
+from wxbackend.wechat.gateway import MiniProgramApi, OfficialAccountApi
+
+
+@dataclass
+class Gateways:
+    wechat_oa: OfficialAccountApi
+    wechat_mp: MiniProgramApi
+    sms: SmsSender
+    face_verifiers: Mapping[FaceChannel, FaceVerifier]
+
+
+def build_gateways(settings: Settings, store: Store) -> Gateways:
+    """The real adapters, pointed at the configured endpoints (WeChat or the sandbox)."""
+    oa, mp = build_wechat_gateways(settings, store)
+    faces = build_face_verifiers(
+        settings,
+        miniprogram_tokens=mp.tokens if isinstance(mp, WeChatPyMiniProgram) else None,
+        h5_provider=settings.signing.face_provider_h5,
+        miniprogram_provider=settings.signing.face_provider_mp,
+    )
+    return Gateways(
+        wechat_oa=oa, wechat_mp=mp, sms=build_sms_sender(settings), face_verifiers=faces
+    )
