@@ -22,7 +22,7 @@ from wxbackend.store import Store
 if TYPE_CHECKING:
     from tests.sandbox_server import SandboxServer
 
-PASSWORD = "258369"  # noqa: S105 - a test user's password
+PASSWORD = "258369"
 
 
 async def _client(settings: Settings, store: Store) -> AsyncIterator[httpx.AsyncClient]:

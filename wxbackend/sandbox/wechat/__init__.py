@@ -7,8 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from wxbackend.sandbox.wechat import api, authorize, control
-from wxbackend.sandbox.wechat_face import WeChatFaceState, wechat_face_router
 from wxbackend.sandbox.wechat.state import WeChatError, WeChatSandboxState
+from wxbackend.sandbox.wechat_face import WeChatFaceState, wechat_face_router
 
 __all__ = ["WeChatSandboxState", "create_wechat_sandbox"]
 
@@ -45,6 +45,7 @@ def create_wechat_sandbox(
         except WeChatError:
             return False
         return True
+
     app.add_exception_handler(WeChatError, _wechat_error)
     app.add_exception_handler(RequestValidationError, _bad_body)
     app.include_router(api.router)
