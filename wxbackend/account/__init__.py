@@ -1,0 +1,1 @@
+"""Account queries: the caller's own balance, deposits, interest, withdrawals, loans."""

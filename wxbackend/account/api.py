@@ -1,0 +1,122 @@
+"""The caller's own account for the mini-program and the H5 pages.
+
+Every route takes the account from the session (channel + openid); ids in paths name
+rows that are then looked up within that account only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+from fastapi.responses import HTMLResponse
+
+from wxbackend.account import loans, service, statement
+from wxbackend.account.schemas import (
+    DepositPage,
+    InterestList,
+    LoanList,
+    OverviewRead,
+    SchedulePage,
+    WithdrawalDetail,
+    WithdrawalPage,
+)
+from wxbackend.auth.deps import CurrentUser
+from wxbackend.bind.deps import BindContextDep
+from wxbackend.clock import today_in_china
+from wxbackend.fund.models import RepaymentStatus
+
+router = APIRouter(prefix="/api/account", tags=["account"])
+
+Page = Annotated[int, Query(ge=1, le=10_000)]
+Size = Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)]
+Id = Annotated[int, Path(ge=1, le=2**62)]
+
+
+@router.get("")
+async def overview(user: CurrentUser, ctx: BindContextDep) -> OverviewRead:
+    """Balance, status, employer (masked), base, ratios, monthly amount, this year's total."""
+    return await service.get_overview(
+        ctx, channel=user.channel, openid=user.openid, today=today_in_china()
+    )
+
+
+@router.get("/deposits")
+async def deposits(
+    user: CurrentUser,
+    ctx: BindContextDep,
+    year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
+    page: Page = 1,
+    size: Size = 12,
+) -> DepositPage:
+    """Deposits of one year (default: the latest year with deposits), newest first."""
+    return await service.list_deposits(
+        ctx,
+        channel=user.channel,
+        openid=user.openid,
+        year=year,
+        page=page,
+        size=size,
+        today=today_in_china(),
+    )
+
+
+@router.get("/interest")
+async def interest(user: CurrentUser, ctx: BindContextDep) -> InterestList:
+    return await service.list_interest(ctx, channel=user.channel, openid=user.openid)
+
+
+@router.get("/withdrawals")
+async def withdrawals(
+    user: CurrentUser, ctx: BindContextDep, page: Page = 1, size: Size = 20
+) -> WithdrawalPage:
+    return await service.list_withdrawals(
+        ctx, channel=user.channel, openid=user.openid, page=page, size=size
+    )
+
+
+@router.get("/withdrawals/{withdrawal_id}")
+async def withdrawal(user: CurrentUser, ctx: BindContextDep, withdrawal_id: Id) -> WithdrawalDetail:
+    """One of the caller's withdrawals; another person's id is 404, like a missing one."""
+    return await service.get_withdrawal(
+        ctx, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
+    )
+
+
+@router.get("/loans")
+async def loan_list(user: CurrentUser, ctx: BindContextDep) -> LoanList:
+    return await loans.list_loans(ctx, channel=user.channel, openid=user.openid)
+
+
+@router.get("/loans/{loan_id}/schedule")
+async def schedule(
+    user: CurrentUser,
+    ctx: BindContextDep,
+    loan_id: Id,
+    status: RepaymentStatus | None = None,
+    page: Page = 1,
+    size: Size = 24,
+) -> SchedulePage:
+    return await loans.get_schedule(
+        ctx,
+        channel=user.channel,
+        openid=user.openid,
+        loan_id=loan_id,
+        status=status,
+        page=page,
+        size=size,
+    )
+
+
+@router.get("/statement/{year}", response_class=HTMLResponse)
+async def yearly_statement(
+    user: CurrentUser, ctx: BindContextDep, year: Annotated[int, Path(ge=1990, le=2200)]
+) -> HTMLResponse:
+    """The yearly statement (对账单) as a printable HTML page."""
+    built = await statement.build_statement(
+        ctx, channel=user.channel, openid=user.openid, year=year, today=today_in_china()
+    )
+    return HTMLResponse(
+        statement.render_statement(built),
+        headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"},
+    )

@@ -1,0 +1,203 @@
+"""Read-only SQL over the ledger and withdrawal tables, always scoped to one account."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.fund.models import (
+    Deposit,
+    Employer,
+    InterestPosting,
+    JournalEntry,
+    Loan,
+    LoanStatus,
+    RepaymentSchedule,
+)
+from wxbackend.withdraw.models import BankCard, Withdrawal, WithdrawalEvent
+
+
+async def overview_extras(
+    session: AsyncSession, *, account_id: int, employer_id: int, start: date, end: date
+) -> tuple[str | None, int, bool]:
+    """Employer name, deposits for paid-for months in [start, end], any active loan.
+
+    One round trip: the overview is the most asked question (every 账户查询 click).
+    """
+    year_total = (
+        select(func.coalesce(func.sum(Deposit.employer_amount + Deposit.employee_amount), 0))
+        .where(
+            Deposit.account_id == account_id,
+            Deposit.paid_for_month >= start,
+            Deposit.paid_for_month <= end,
+        )
+        .scalar_subquery()
+    )
+    active_loan = (
+        select(Loan.id)
+        .where(Loan.account_id == account_id, Loan.status == LoanStatus.ACTIVE)
+        .exists()
+    )
+    name = select(Employer.name).where(Employer.id == employer_id).scalar_subquery()
+    row = (await session.execute(select(name, year_total, active_loan))).one()
+    return row[0], int(row[1]), bool(row[2])
+
+
+async def employer_name(session: AsyncSession, employer_id: int) -> str | None:
+    return await session.scalar(select(Employer.name).where(Employer.id == employer_id))
+
+
+async def deposit_count_and_sum(
+    session: AsyncSession, *, account_id: int, start: date, end: date
+) -> tuple[int, int]:
+    """How many deposits, and their total, for paid-for months in [start, end]."""
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.coalesce(func.sum(Deposit.employer_amount + Deposit.employee_amount), 0),
+            ).where(
+                Deposit.account_id == account_id,
+                Deposit.paid_for_month >= start,
+                Deposit.paid_for_month <= end,
+            )
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def deposits(
+    session: AsyncSession, *, account_id: int, start: date, end: date, offset: int, limit: int
+) -> Sequence[Deposit]:
+    result = await session.scalars(
+        select(Deposit)
+        .where(
+            Deposit.account_id == account_id,
+            Deposit.paid_for_month >= start,
+            Deposit.paid_for_month <= end,
+        )
+        .order_by(Deposit.paid_for_month.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def deposit_month_range(session: AsyncSession, account_id: int) -> tuple[date, date] | None:
+    row = (
+        await session.execute(
+            select(func.min(Deposit.paid_for_month), func.max(Deposit.paid_for_month)).where(
+                Deposit.account_id == account_id
+            )
+        )
+    ).one()
+    return None if row[0] is None else (row[0], row[1])
+
+
+async def interest_postings(session: AsyncSession, account_id: int) -> Sequence[InterestPosting]:
+    result = await session.scalars(
+        select(InterestPosting)
+        .where(InterestPosting.account_id == account_id)
+        .order_by(InterestPosting.year.desc())
+    )
+    return result.all()
+
+
+async def withdrawals(
+    session: AsyncSession, *, account_id: int, offset: int, limit: int
+) -> tuple[int, Sequence[Withdrawal]]:
+    total = await session.scalar(
+        select(func.count()).select_from(Withdrawal).where(Withdrawal.account_id == account_id)
+    )
+    result = await session.scalars(
+        select(Withdrawal)
+        .where(Withdrawal.account_id == account_id)
+        .order_by(Withdrawal.applied_on.desc(), Withdrawal.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return int(total or 0), result.all()
+
+
+async def withdrawal(
+    session: AsyncSession, *, account_id: int, withdrawal_id: int
+) -> Withdrawal | None:
+    """One withdrawal, only when it belongs to this account."""
+    return await session.scalar(
+        select(Withdrawal).where(
+            Withdrawal.id == withdrawal_id, Withdrawal.account_id == account_id
+        )
+    )
+
+
+async def withdrawal_events(session: AsyncSession, withdrawal_id: int) -> Sequence[WithdrawalEvent]:
+    result = await session.scalars(
+        select(WithdrawalEvent)
+        .where(WithdrawalEvent.withdrawal_id == withdrawal_id)
+        .order_by(WithdrawalEvent.at, WithdrawalEvent.id)
+    )
+    return result.all()
+
+
+async def masked_card(session: AsyncSession, *, account_id: int, card_id: int) -> str | None:
+    return await session.scalar(
+        select(BankCard.masked).where(BankCard.id == card_id, BankCard.account_id == account_id)
+    )
+
+
+async def loans(session: AsyncSession, account_id: int) -> Sequence[Loan]:
+    result = await session.scalars(
+        select(Loan).where(Loan.account_id == account_id).order_by(Loan.start_date.desc())
+    )
+    return result.all()
+
+
+async def loan(session: AsyncSession, *, account_id: int, loan_id: int) -> Loan | None:
+    """One loan, only when it belongs to this account."""
+    return await session.scalar(
+        select(Loan).where(Loan.id == loan_id, Loan.account_id == account_id)
+    )
+
+
+async def schedules(
+    session: AsyncSession, loan_ids: Sequence[int]
+) -> dict[int, list[RepaymentSchedule]]:
+    """Every period of these loans, in period order, by loan id."""
+    found: dict[int, list[RepaymentSchedule]] = {i: [] for i in loan_ids}
+    if not loan_ids:
+        return found
+    result = await session.scalars(
+        select(RepaymentSchedule)
+        .where(RepaymentSchedule.loan_id.in_(loan_ids))
+        .order_by(RepaymentSchedule.loan_id, RepaymentSchedule.period_no)
+    )
+    for row in result:
+        found[row.loan_id].append(row)
+    return found
+
+
+async def balance_before(session: AsyncSession, *, account_id: int, day: date) -> int:
+    total = await session.scalar(
+        select(func.coalesce(func.sum(JournalEntry.amount), 0)).where(
+            JournalEntry.account_id == account_id, JournalEntry.value_date < day
+        )
+    )
+    return int(total or 0)
+
+
+async def journal(
+    session: AsyncSession, *, account_id: int, start: date, end: date
+) -> Sequence[JournalEntry]:
+    result = await session.scalars(
+        select(JournalEntry)
+        .where(
+            JournalEntry.account_id == account_id,
+            JournalEntry.value_date >= start,
+            JournalEntry.value_date <= end,
+        )
+        .order_by(JournalEntry.value_date, JournalEntry.id)
+    )
+    return result.all()

@@ -1,0 +1,122 @@
+"""The yearly statement (对账单): every balance movement of a calendar year, as a
+printable page in Simplified Chinese with personal data masked."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from wxbackend.account import display
+from wxbackend.account import repository as repo
+from wxbackend.account.service import caller_account
+from wxbackend.bind.context import BindContext
+from wxbackend.bind.models import Channel
+from wxbackend.content import CONTENT_DIR
+from wxbackend.errors import NotFound
+from wxbackend.fund import service as fund
+from wxbackend.fund.models import EntryType
+from wxbackend.money import format_yuan
+from wxbackend.security.masking import mask_account_no, mask_id_no, mask_name
+
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).with_name("templates")),
+    autoescape=select_autoescape(["html"]),
+    trim_blocks=True,
+    lstrip_blocks=True,
+)
+_templates.filters["yuan"] = format_yuan
+_templates.filters["day"] = display.date_text
+
+
+class StatementYearNotFound(NotFound):
+    code = "account.statement_year_not_found"
+    default_message = "没有该年度的对账单。"
+
+
+@dataclass(frozen=True, slots=True)
+class StatementLine:
+    value_date: date
+    label: str
+    amount: int  # signed fen
+    balance: int  # running balance after this line
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    year: int
+    generated_on: date
+    name: str
+    account_no: str
+    id_no: str
+    employer: str
+    status_label: str
+    opening_balance: int
+    closing_balance: int
+    deposits: int
+    interest: int
+    withdrawals: int  # money out, as a positive amount
+    others: int  # reversals and adjustments, signed
+    lines: tuple[StatementLine, ...]
+
+
+def _label(entry_type: EntryType, ref: str) -> str:
+    label = display.ENTRY_LABELS[entry_type]
+    if entry_type is EntryType.DEPOSIT and ref.startswith("deposit:"):
+        try:
+            month = date.fromisoformat(ref.removeprefix("deposit:") + "-01")
+        except ValueError:
+            return label
+        return f"{label}（{display.month_text(month)}）"
+    return label
+
+
+async def build_statement(
+    ctx: BindContext, *, channel: Channel, openid: str, year: int, today: date
+) -> Statement:
+    account = await caller_account(ctx, channel=channel, openid=openid)
+    if not account.opened_on.year <= year <= today.year:
+        raise StatementYearNotFound()
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    opening = await repo.balance_before(ctx.session, account_id=account.id, day=start)
+    entries = await repo.journal(ctx.session, account_id=account.id, start=start, end=end)
+    totals = dict.fromkeys(EntryType, 0)
+    lines, balance = [], opening
+    for e in entries:
+        balance += e.amount
+        totals[e.entry_type] += e.amount
+        lines.append(StatementLine(e.value_date, _label(e.entry_type, e.ref), e.amount, balance))
+    employer = await repo.employer_name(ctx.session, account.employer_id) or ""
+    return Statement(
+        year=year,
+        generated_on=today,
+        name=mask_name(account.name),
+        account_no=mask_account_no(account.account_no),
+        id_no=mask_id_no(fund.reveal_id_no(ctx.vault, account)),
+        employer=display.mask_employer(employer),
+        status_label=display.STATUS_LABELS[account.status],
+        opening_balance=opening,
+        closing_balance=balance,
+        deposits=totals[EntryType.DEPOSIT],
+        interest=totals[EntryType.INTEREST],
+        withdrawals=-totals[EntryType.WITHDRAWAL],
+        others=totals[EntryType.OPENING]
+        + totals[EntryType.REVERSAL]
+        + totals[EntryType.ADJUSTMENT],
+        lines=tuple(lines),
+    )
+
+
+@cache
+def _centre() -> dict[str, str]:
+    values = tomllib.loads((CONTENT_DIR / "values.toml").read_text("utf-8"))
+    return {k: str(v) for k, v in values.items()}
+
+
+def render_statement(statement: Statement) -> str:
+    """The statement as a self-contained HTML page (print styles included)."""
+    return _templates.get_template("statement.html").render(s=statement, centre=_centre())
