@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,7 @@ from wxbackend.fund import service
 from wxbackend.fund.idcard import make_id_no
 from wxbackend.fund.models import AccountStatus, Employer, FundAccount
 from wxbackend.security.pii import Vault
+from wxbackend.withdraw.models import BankCard
 
 # A random start per test process: data committed by one run never collides with another's.
 _numbers = itertools.count(secrets.randbelow(10_000_000))
@@ -93,3 +94,40 @@ async def make_account(
         )
     await session.refresh(account)
     return account
+
+
+def luhn_complete(prefix: str, length: int = 19) -> str:
+    """A card number of `length` digits starting with `prefix` that passes the Luhn check."""
+    body = prefix + "".join(str((next_number() + i) % 10) for i in range(length - len(prefix) - 1))
+    total = 0
+    for i, digit in enumerate(reversed(body)):
+        d = int(digit)
+        if i % 2 == 0:
+            d = d * 2 - 9 if d * 2 > 9 else d * 2
+        total += d
+    return body + str((10 - total % 10) % 10)
+
+
+async def make_card(
+    session: AsyncSession, vault: Vault, account: FundAccount, *, card_no: str | None = None
+) -> BankCard:
+    """An active, verified Type-I card (ICBC debit BIN unless given) for the account."""
+    from wxbackend.security.masking import mask_card_no
+    from wxbackend.withdraw.models import CardStatus
+
+    number = card_no or luhn_complete("622202")
+    sealed = vault.seal(number)
+    card = BankCard(
+        account_id=account.id,
+        bank_code="ICBC",
+        card_no_enc=sealed.blob,
+        card_no_hash=vault.lookup_hash("card_no", number),
+        pii_key_id=sealed.key_id,
+        masked=mask_card_no(number),
+        status=CardStatus.ACTIVE,
+        type1_confirmed_at=datetime.now(UTC),
+        verified_at=datetime.now(UTC),
+    )
+    session.add(card)
+    await session.flush()
+    return card

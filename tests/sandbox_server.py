@@ -17,7 +17,8 @@ tests/conftest.py to make it available everywhere):
 
 Fixtures:
 - ``sandbox_server`` (session): the running server; ``.base_url``, ``.wechat_url``,
-  ``.wechat`` (the sandbox's in-memory state, readable directly from tests).
+  ``.wechat`` (the sandbox's in-memory state, readable directly from tests), ``.bank_url``
+  and ``.bank`` (the sandbox bank's state).
 - ``wechat_sandbox``: the same server with the WeChat sandbox state reset for this test.
 - ``wechat_settings``: the test ``settings`` pointed at the sandbox (2 s timeout).
 
@@ -39,6 +40,7 @@ from starlette.routing import Mount
 
 from wxbackend.config import Settings
 from wxbackend.sandbox import (
+    BankSandboxState,
     TencentSandboxState,
     WeChatFaceState,
     WeChatSandboxState,
@@ -54,6 +56,7 @@ class SandboxServer:
     wechat: WeChatSandboxState
     wechat_face: WeChatFaceState
     tencent: TencentSandboxState
+    bank: BankSandboxState
 
     @property
     def wechat_url(self) -> str:
@@ -65,12 +68,18 @@ class SandboxServer:
         """What `settings.tencent.endpoint` should be (host:port/path, no scheme)."""
         return self.base_url.removeprefix("http://") + "/tencent"
 
+    @property
+    def bank_url(self) -> str:
+        """What `settings.bank.base_url` should be."""
+        return self.base_url + "/bank"
+
     def reset(self) -> None:
         """Forget what earlier tests did (in place: the routers hold these objects)."""
         self.wechat.reset()
         self.wechat_face.checks.clear()
         self.tencent.sms.clear()
         self.tencent.faces.checks.clear()
+        self.bank.reset()
 
 
 @contextmanager
@@ -99,7 +108,11 @@ def run_sandbox_server() -> Iterator[SandboxServer]:
         if not server.started:
             raise RuntimeError("sandbox server did not start")
         yield SandboxServer(
-            base_url=base_url, wechat=state, wechat_face=face, tencent=sandbox.state.tencent
+            base_url=base_url,
+            wechat=state,
+            wechat_face=face,
+            tencent=sandbox.state.tencent,
+            bank=sandbox.state.bank,
         )
     finally:
         server.should_exit = True
@@ -121,7 +134,7 @@ def wechat_sandbox(sandbox_server: SandboxServer) -> SandboxServer:
 
 @pytest.fixture
 def sandbox_settings(settings: Settings, wechat_sandbox: SandboxServer) -> Settings:
-    """The test settings with WeChat and Tencent Cloud pointed at the running sandbox."""
+    """The test settings with WeChat, Tencent Cloud and the bank pointed at the sandbox."""
     wechat = settings.wechat.model_copy(
         update={
             "api_base_url": wechat_sandbox.wechat_url,
@@ -130,7 +143,8 @@ def sandbox_settings(settings: Settings, wechat_sandbox: SandboxServer) -> Setti
         }
     )
     tencent = settings.tencent.model_copy(update={"endpoint": wechat_sandbox.tencent_endpoint})
-    return settings.model_copy(update={"wechat": wechat, "tencent": tencent})
+    bank = settings.bank.model_copy(update={"base_url": wechat_sandbox.bank_url, "timeout_s": 2.0})
+    return settings.model_copy(update={"wechat": wechat, "tencent": tencent, "bank": bank})
 
 
 @pytest.fixture

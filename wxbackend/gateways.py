@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from wxbackend.cards import BankCardVerifier, build_card_verifier
 from wxbackend.config import Settings
 from wxbackend.faceid import build_face_verifiers
 from wxbackend.faceid.gateway import FaceChannel, FaceVerifier
@@ -20,6 +21,7 @@ class Gateways:
     wechat_mp: MiniProgramApi
     sms: SmsSender
     face_verifiers: Mapping[FaceChannel, FaceVerifier]
+    card_verifier: BankCardVerifier
 
 
 def build_gateways(settings: Settings, store: Store) -> Gateways:
@@ -32,5 +34,9 @@ def build_gateways(settings: Settings, store: Store) -> Gateways:
         miniprogram_provider=settings.signing.face_provider_mp,
     )
     return Gateways(
-        wechat_oa=oa, wechat_mp=mp, sms=build_sms_sender(settings), face_verifiers=faces
+        wechat_oa=oa,
+        wechat_mp=mp,
+        sms=build_sms_sender(settings),
+        face_verifiers=faces,
+        card_verifier=build_card_verifier(settings),
     )

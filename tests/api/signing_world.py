@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from tests.builders import make_account
 from wxbackend.app import create_app
+from wxbackend.cards.fakes import FakeBankCardVerifier
 from wxbackend.config import Settings
 from wxbackend.db import create_sessionmaker, session_scope
 from wxbackend.faceid.fakes import FakeFaceVerifier
@@ -50,6 +51,7 @@ class World:
     settings: Settings
     store: Store
     tokens: dict[str, str] = field(default_factory=dict)
+    cards: FakeBankCardVerifier = field(default_factory=FakeBankCardVerifier)
 
     async def person(self, **overrides: object) -> Person:
         async with session_scope(self.sessionmaker) as session:
@@ -148,6 +150,7 @@ async def open_world(
         wechat_mp=FakeMiniProgram(),
         sms=FakeSms(),
         face_verifiers={"h5": faces, "miniprogram": faces},
+        card_verifier=FakeBankCardVerifier(),
     )
     app = create_app(settings, store=store, gateways=gateways)
     async with app.router.lifespan_context(app):
@@ -156,6 +159,7 @@ async def open_world(
             assert isinstance(gateways.wechat_oa, FakeOfficialAccount)
             assert isinstance(gateways.wechat_mp, FakeMiniProgram)
             assert isinstance(gateways.sms, FakeSms)
+            assert isinstance(gateways.card_verifier, FakeBankCardVerifier)
             yield World(
                 client=client,
                 oa=gateways.wechat_oa,
@@ -166,4 +170,5 @@ async def open_world(
                 vault=vault,
                 settings=settings,
                 store=store,
+                cards=gateways.card_verifier,
             )

@@ -1,8 +1,8 @@
 """Local stand-ins for external systems, mounted at /sandbox in development and tests.
 
 `create_sandbox_app(settings)` serves the WeChat API under /wechat and Tencent Cloud under
-/tencent (so the main app exposes them at /sandbox/wechat and /sandbox/tencent). State is
-in memory: the sandbox is single-process by design.
+/tencent (so the main app exposes them at /sandbox/wechat and /sandbox/tencent), and the
+paying bank under /bank. State is in memory: the sandbox is single-process by design.
 See docs/sandbox.md.
 """
 
@@ -11,11 +11,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from wxbackend.config import Settings
+from wxbackend.sandbox.bank import BankSandboxState, bank_sandbox_router
 from wxbackend.sandbox.tencent import TencentSandboxState, tencent_sandbox_router
 from wxbackend.sandbox.wechat import WeChatSandboxState, create_wechat_sandbox
 from wxbackend.sandbox.wechat_face import WeChatFaceState
 
 __all__ = [
+    "BankSandboxState",
     "TencentSandboxState",
     "WeChatFaceState",
     "WeChatSandboxState",
@@ -30,6 +32,7 @@ def create_sandbox_app(
     wechat: WeChatSandboxState | None = None,
     wechat_face: WeChatFaceState | None = None,
     tencent: TencentSandboxState | None = None,
+    bank: BankSandboxState | None = None,
     public_url: str | None = None,
 ) -> FastAPI:
     """Every sandbox under one app: /wechat (API, OAuth page, face 2.0) and /tencent.
@@ -47,5 +50,10 @@ def create_sandbox_app(
     # Included, not mounted: the Tencent SDK posts to the endpoint itself (".../tencent"),
     # which a Mount would answer with a redirect built from the SDK's unusual Host header.
     app.include_router(tencent_sandbox_router(app.state.tencent), prefix="/tencent")
+    app.state.bank = bank or BankSandboxState(
+        merchant_id=settings.bank.merchant_id,
+        api_key=settings.bank.api_key.get_secret_value(),
+    )
+    app.include_router(bank_sandbox_router(app.state.bank), prefix="/bank")
     app.mount("/wechat", create_wechat_sandbox(wechat, face=wechat_face))
     return app

@@ -1,0 +1,204 @@
+"""Applying for withdrawals: rules, idempotency, ownership, documents, cancelling."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select, update
+
+from tests.api.signing_world import Person, World
+from tests.builders import make_card
+from wxbackend.db import session_scope
+from wxbackend.fund import service as fund
+from wxbackend.fund.models import AccountStatus, FundAccount, JournalEntry
+
+PDF = b"%PDF-1.4\n% test document\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+@dataclass
+class Applicant:
+    token: str
+    person: Person
+
+
+async def applicant(world: World, *, card: bool = True, **overrides: object) -> Applicant:
+    person = await world.person(**overrides)
+    token = await world.mp_login()
+    await world.sign_up(token, person)
+    if card:
+        async with session_scope(world.sessionmaker) as session:
+            await make_card(session, world.vault, person.account)
+    return Applicant(token, person)
+
+
+async def _apply(world: World, who: Applicant, body: dict, key: str | None = None):  # type: ignore[no-untyped-def]
+    headers = {"Authorization": f"Bearer {who.token}"}
+    if key != "":
+        headers["Idempotency-Key"] = key or secrets.token_hex(8)
+    return await world.client.post("/api/withdrawals", json=body, headers=headers)
+
+
+async def _balance(world: World, account_id: int) -> int:
+    async with world.sessionmaker() as session:
+        account = await session.get(FundAccount, account_id)
+        assert account is not None
+        return account.balance
+
+
+async def test_rent_withdrawal_is_approved_and_debited_at_once(world: World) -> None:
+    who = await applicant(world)
+    before = await _balance(world, who.person.account.id)
+    response = await _apply(world, who, {"kind": "rent", "amount": "1500.00"})
+    assert response.status_code == 201, response.text
+    body = response.json()
+    assert body["status"] == "approved"
+    assert body["amount_text"] == "¥1,500.00"
+    assert body["card"].startswith("622202")
+    assert "*" in body["card"]
+    assert [e["status"] for e in body["events"]] == ["submitted", "under_review", "approved"]
+    assert await _balance(world, who.person.account.id) == before - 150_000
+    async with world.sessionmaker() as session:
+        entry = await session.scalar(
+            select(JournalEntry).where(JournalEntry.ref == f"withdrawal:{body['id']}")
+        )
+        assert entry is not None
+        assert entry.amount == -150_000
+        assert await fund.check_ledger(session) == []
+
+
+async def test_the_same_idempotency_key_returns_the_first_response(world: World) -> None:
+    who = await applicant(world)
+    key = "k-" + secrets.token_hex(6)
+    first = await _apply(world, who, {"kind": "rent", "amount": "1000.00"}, key)
+    again = await _apply(world, who, {"kind": "rent", "amount": "1000.00"}, key)
+    assert first.status_code == again.status_code == 201
+    assert again.json() == first.json()
+    listed = await world.call(who.token, "GET", "/api/withdrawals")
+    assert len(listed.json()) == 1
+    assert await _balance(world, who.person.account.id) == who.person.account.balance - 100_000
+
+    different = await _apply(world, who, {"kind": "rent", "amount": "999.00"}, key)
+    assert different.status_code == 422
+    assert different.json()["code"] == "idempotency.key_reused"
+    missing = await _apply(world, who, {"kind": "rent", "amount": "1.00"}, "")
+    assert missing.json()["code"] == "idempotency.missing"
+
+
+async def test_rules_refuse_with_a_reason(world: World) -> None:
+    who = await applicant(world)
+    over_cap = await _apply(world, who, {"kind": "rent", "amount": "4500.01"})
+    assert over_cap.status_code == 422
+    assert "最多可提取4500元" in over_cap.json()["message"]
+    leave = await _apply(world, who, {"kind": "leave_city"})
+    assert "封存" in leave.json()["message"]
+    unknown = await _apply(world, who, {"kind": "lottery"})
+    assert unknown.json()["code"] == "withdrawal.unknown_kind"
+    bad_amount = await _apply(world, who, {"kind": "rent", "amount": "1e5"})
+    assert bad_amount.status_code == 422
+
+    await _apply(world, who, {"kind": "rent", "amount": "100.00"})
+    pending = await _apply(world, who, {"kind": "rent", "amount": "100.00"})
+    assert "正在办理中" in pending.json()["message"]
+
+
+async def test_a_card_is_needed_first(world: World) -> None:
+    who = await applicant(world, card=False)
+    response = await _apply(world, who, {"kind": "rent", "amount": "100.00"})
+    assert response.json()["code"] == "withdrawal.no_card"
+
+
+async def test_more_than_the_balance_is_refused(world: World) -> None:
+    who = await applicant(world)
+    balance = await _balance(world, who.person.account.id)
+    illness = await _apply(world, who, {"kind": "illness", "amount": f"{balance / 100 + 1:.2f}"})
+    assert "超过账户余额" in illness.json()["message"]
+
+
+async def test_sealed_accounts_cannot_take_rent(world: World) -> None:
+    who = await applicant(world)
+    async with session_scope(world.sessionmaker) as session:
+        await session.execute(
+            update(FundAccount)
+            .where(FundAccount.id == who.person.account.id)
+            .values(status=AccountStatus.SEALED)
+        )
+    response = await _apply(world, who, {"kind": "rent", "amount": "100.00"})
+    assert response.json()["message"] == (
+        "租房提取仅限正常状态的账户办理，您的账户当前为封存状态。"
+    )
+
+
+async def test_another_users_withdrawal_is_not_found(world: World) -> None:
+    owner, other = await applicant(world), await applicant(world)
+    created = (await _apply(world, owner, {"kind": "purchase", "amount": "100.00"})).json()
+    for method, path in (
+        ("GET", f"/api/withdrawals/{created['id']}"),
+        ("POST", f"/api/withdrawals/{created['id']}/cancel"),
+    ):
+        response = await world.call(other.token, method, path)
+        assert response.status_code == 404, path
+        assert response.json()["code"] == "withdrawal.not_found"
+    upload = await world.client.post(
+        f"/api/withdrawals/{created['id']}/documents",
+        data={"kind": "purchase_contract"},
+        files={"file": ("c.pdf", PDF, "application/pdf")},
+        headers={"Authorization": f"Bearer {other.token}"},
+    )
+    assert upload.status_code == 404
+    assert (await world.call(owner.token, "GET", f"/api/withdrawals/{created['id']}")).is_success
+
+
+async def test_documents_are_checked_and_complete_the_application(world: World) -> None:
+    who = await applicant(world)
+    auth = {"Authorization": f"Bearer {who.token}"}
+    created = (await _apply(world, who, {"kind": "purchase", "amount": "2000.00"})).json()
+    assert created["status"] == "submitted"
+    assert [d["kind"] for d in created["documents_missing"]] == [
+        "purchase_contract",
+        "purchase_invoice",
+    ]
+    path = f"/api/withdrawals/{created['id']}/documents"
+
+    async def upload(kind: str, name: str, content: bytes) -> dict:  # type: ignore[type-arg]
+        response = await world.client.post(
+            path, data={"kind": kind}, files={"file": (name, content, "image/png")}, headers=auth
+        )
+        return {"status": response.status_code, **response.json()}
+
+    disguised = await upload("purchase_contract", "contract.pdf", b"MZ\x90\x00 not a pdf")
+    assert disguised["status"] == 422
+    assert "JPG、PNG" in disguised["message"]
+    too_big = await upload("purchase_contract", "big.pdf", PDF + b"0" * (5 * 1024 * 1024))
+    assert too_big["status"] == 422
+    wrong_kind = await upload("retirement_certificate", "r.pdf", PDF)
+    assert wrong_kind["status"] == 422
+    ok = await upload("purchase_contract", "../../etc/合同.pdf", PDF)
+    assert ok["status"] == 201
+    assert ok["filename"] == "合同.pdf"
+    await upload("purchase_invoice", "invoice.png", PNG)
+    after = (await world.call(who.token, "GET", f"/api/withdrawals/{created['id']}")).json()
+    assert after["status"] == "under_review"
+    assert after["documents_missing"] == []
+    late = await upload("purchase_invoice", "again.png", PNG)
+    assert late["status"] == 409
+
+
+async def test_cancel_before_approval_only(world: World) -> None:
+    who = await applicant(world)
+    manual = (await _apply(world, who, {"kind": "purchase", "amount": "100.00"})).json()
+    cancelled = await world.call(who.token, "POST", f"/api/withdrawals/{manual['id']}/cancel")
+    assert cancelled.json()["status"] == "cancelled"
+    approved = (await _apply(world, who, {"kind": "rent", "amount": "100.00"})).json()
+    refused = await world.call(who.token, "POST", f"/api/withdrawals/{approved['id']}/cancel")
+    assert refused.status_code == 409
+
+
+async def test_kinds_are_listed_from_the_rules_file(world: World) -> None:
+    kinds = (await world.client.get("/api/withdrawals/kinds")).json()
+    by_kind = {k["kind"]: k for k in kinds}
+    assert set(by_kind) >= {"rent", "purchase", "loan_repayment", "retirement", "leave_city"}
+    assert by_kind["rent"]["max_amount"] == 450_000
+    assert by_kind["retirement"]["closes_account"] is True
+    assert by_kind["purchase"]["documents"][0]["name"] == "购房合同"

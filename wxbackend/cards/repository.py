@@ -1,0 +1,53 @@
+"""SQL for bank cards (the `bank_card` table is defined with withdrawals)."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.fund.models import Employer
+from wxbackend.withdraw.models import BankCard, CardStatus
+
+
+async def active_card(session: AsyncSession, account_id: int) -> BankCard | None:
+    result = await session.scalars(
+        select(BankCard).where(
+            BankCard.account_id == account_id, BankCard.status == CardStatus.ACTIVE
+        )
+    )
+    return result.first()
+
+
+async def latest_card(session: AsyncSession, account_id: int) -> BankCard | None:
+    """The active card if there is one, else the most recently bound card."""
+    active_first = case((BankCard.status == CardStatus.ACTIVE, 0), else_=1)
+    result = await session.scalars(
+        select(BankCard)
+        .where(BankCard.account_id == account_id)
+        .order_by(active_first, BankCard.id.desc())
+        .limit(1)
+    )
+    return result.first()
+
+
+async def cards_with_hash(
+    session: AsyncSession, *, account_id: int, card_no_hash: bytes
+) -> list[BankCard]:
+    result = await session.scalars(
+        select(BankCard).where(
+            BankCard.account_id == account_id, BankCard.card_no_hash == card_no_hash
+        )
+    )
+    return list(result)
+
+
+async def add_card(session: AsyncSession, card: BankCard) -> BankCard:
+    session.add(card)
+    await session.flush()
+    return card
+
+
+async def employer_district(session: AsyncSession, employer_id: int) -> str | None:
+    # Read-only use of the fund package's table until fund.service offers get_employer.
+    result = await session.scalars(select(Employer.district).where(Employer.id == employer_id))
+    return result.first()

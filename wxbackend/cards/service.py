@@ -1,0 +1,256 @@
+"""Binding the holder's own Type-I debit card: free checks first, then the billed ones.
+
+Order matters because Tencent Cloud bills some answers: syntax, BIN table, district and
+password are checked before the daily allowance is spent on CheckBankCardInformation and
+BankCard4EVerification.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.exc import IntegrityError
+
+from wxbackend.bind import binding
+from wxbackend.bind.context import BindContext
+from wxbackend.bind.models import AuditOutcome, Channel
+from wxbackend.cards import charges
+from wxbackend.cards import repository as repo
+from wxbackend.cards.bins import BinTable, CardKind, Issuer, default_bins
+from wxbackend.cards.codes import describe
+from wxbackend.cards.errors import (
+    BindRace,
+    CardNumberInvalid,
+    CardRejectedAsType2,
+    CreditCardRefused,
+    NoMobileForCard,
+    PasswordRequired,
+    SameCard,
+    Type1NotConfirmed,
+    UnknownBank,
+    VerificationsExhausted,
+    refusal,
+)
+from wxbackend.cards.gateway import BankCardVerifier
+from wxbackend.cards.luhn import normalise, well_formed
+from wxbackend.clock import now
+from wxbackend.errors import DomainError, TooManyRequests
+from wxbackend.fund import service as fund
+from wxbackend.fund.models import FundAccount
+from wxbackend.security import ratelimit
+from wxbackend.security.masking import mask_card_no
+from wxbackend.security.ratelimit import Limit
+from wxbackend.withdraw.models import BankCard, CardStatus
+
+# Each attempt may cost two billed calls. Proposed setting WXB_CARDS__VERIFICATIONS_PER_DAY.
+VERIFICATIONS_PER_DAY = 5
+DAY_S = 24 * 3600
+
+REJECTED_TYPE2_EXPLAINED = (
+    "收款银行退回了转入该卡的提取资金：该卡是II类（或III类）账户，不能接收提取资金。"
+    "请绑定您本人的其他I类借记卡后再申请提取。"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """The caller's current card as shown: masked, with the bank's name and any notice."""
+
+    card: BankCard
+    bank_name: str
+    notice: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardOverview:
+    current: CardView | None
+    supported: tuple[str, ...]  # bank codes the account may bind
+
+
+async def card_overview(
+    ctx: BindContext, *, channel: Channel, openid: str, bins: BinTable | None = None
+) -> CardOverview:
+    """The active card, or a card the paying bank refused (the user must bind another)."""
+    bins = bins or default_bins()
+    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    supported = bins.supported_banks(await repo.employer_district(ctx.session, account.employer_id))
+    card = await repo.latest_card(ctx.session, account.id)
+    if card is None or card.status is CardStatus.REPLACED:
+        return CardOverview(current=None, supported=supported)
+    notice = REJECTED_TYPE2_EXPLAINED if card.status is CardStatus.REJECTED_TYPE2 else None
+    view = CardView(card=card, bank_name=bins.bank_name(card.bank_code), notice=notice)
+    return CardOverview(current=view, supported=supported)
+
+
+def screen_card(bins: BinTable, card_no: str, *, district: str | None) -> Issuer:
+    """The free checks: well-formed number, known debit BIN, bank supported in the district."""
+    if not well_formed(card_no):
+        raise CardNumberInvalid()
+    issuer = bins.issuer(card_no)
+    supported = bins.supported_banks(district)
+    if issuer is None:
+        raise UnknownBank(
+            f"暂不支持该银行卡。可绑定以下银行的I类借记卡：{bins.bank_names(supported)}。"
+        )
+    if issuer.kind is not CardKind.DEBIT:
+        raise CreditCardRefused()
+    if issuer.bank_code not in supported:
+        raise UnknownBank(
+            f"您所在区域暂不支持{issuer.bank_name}的银行卡。"
+            f"可绑定以下银行的I类借记卡：{bins.bank_names(supported)}。"
+        )
+    return issuer
+
+
+async def bind_card(
+    ctx: BindContext,
+    verifier: BankCardVerifier,
+    *,
+    channel: Channel,
+    openid: str,
+    card_no: str,
+    confirm_type1: bool,
+    password: str | None,
+    bins: BinTable | None = None,
+    verifications_per_day: int = VERIFICATIONS_PER_DAY,
+) -> CardView:
+    """Bind (or replace with) the caller's own Type-I debit card; every refusal is audited."""
+    bins = bins or default_bins()
+    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    binding.ensure_not_closed(account)
+    active = await repo.active_card(ctx.session, account.id)
+    action = "card.replace" if active else "card.bind"
+    try:
+        card = await _bind(
+            ctx,
+            verifier,
+            account=account,
+            active=active,
+            card_no=normalise(card_no),
+            confirm_type1=confirm_type1,
+            password=password,
+            openid=openid,
+            channel=channel,
+            bins=bins,
+            limit=Limit(verifications_per_day, DAY_S),
+        )
+    except DomainError as exc:
+        ctx.audit.record(
+            action,
+            AuditOutcome.REFUSED,
+            channel=channel,
+            openid=openid,
+            account_id=account.id,
+            reason=exc.code,
+        )
+        raise
+    ctx.audit.record(action, AuditOutcome.OK, channel=channel, openid=openid, account_id=account.id)
+    return CardView(card=card, bank_name=bins.bank_name(card.bank_code), notice=None)
+
+
+async def _bind(
+    ctx: BindContext,
+    verifier: BankCardVerifier,
+    *,
+    account: FundAccount,
+    active: BankCard | None,
+    card_no: str,
+    confirm_type1: bool,
+    password: str | None,
+    openid: str,
+    channel: Channel,
+    bins: BinTable,
+    limit: Limit,
+) -> BankCard:
+    if not confirm_type1:
+        raise Type1NotConfirmed()
+    issuer = screen_card(
+        bins, card_no, district=await repo.employer_district(ctx.session, account.employer_id)
+    )
+    card_hash = ctx.vault.lookup_hash("card_no", card_no)
+    for known in await repo.cards_with_hash(
+        ctx.session, account_id=account.id, card_no_hash=card_hash
+    ):
+        if known.status is CardStatus.ACTIVE:
+            raise SameCard()
+        if known.status is CardStatus.REJECTED_TYPE2:
+            raise CardRejectedAsType2()
+    if active is not None:
+        if not password:
+            raise PasswordRequired()
+        await binding.verify_password(
+            ctx, account_id=account.id, password=password, channel=channel, openid=openid
+        )
+    mobile = fund.reveal_mobile(ctx.vault, account)
+    if not mobile:
+        raise NoMobileForCard()
+    await _spend_allowance(ctx, account_id=account.id, limit=limit)
+    await _verify(ctx, verifier, account=account, card_no=card_no, mobile=mobile)
+    return await _store(ctx, account=account, active=active, card_no=card_no, issuer=issuer)
+
+
+async def _spend_allowance(ctx: BindContext, *, account_id: int, limit: Limit) -> None:
+    try:
+        await ratelimit.hit(ctx.store, f"cards:verify:{account_id}", limit)
+    except TooManyRequests as exc:
+        raise VerificationsExhausted(**exc.detail) from exc
+
+
+async def _verify(
+    ctx: BindContext,
+    verifier: BankCardVerifier,
+    *,
+    account: FundAccount,
+    card_no: str,
+    mobile: str,
+) -> None:
+    info = await verifier.check_card_info(card_no)
+    if info.charged:
+        await charges.count_charge(ctx.store, action="check_card_info", code=info.code)
+    if not info.found:
+        raise refusal(describe("check_card_info", info.code), provider_code=info.code)
+    if not info.is_debit:
+        raise CreditCardRefused()
+    result = await verifier.verify_4e(
+        name=account.name,
+        id_no=fund.reveal_id_no(ctx.vault, account),
+        card_no=card_no,
+        mobile=mobile,
+    )
+    if result.charged:
+        await charges.count_charge(ctx.store, action="verify_4e", code=result.code)
+    if not result.matched:
+        raise refusal(describe("verify_4e", result.code), provider_code=result.code)
+
+
+async def _store(
+    ctx: BindContext,
+    *,
+    account: FundAccount,
+    active: BankCard | None,
+    card_no: str,
+    issuer: Issuer,
+) -> BankCard:
+    sealed = ctx.vault.seal(card_no)
+    moment = now()
+    card = BankCard(
+        account_id=account.id,
+        bank_code=issuer.bank_code,
+        card_no_enc=sealed.blob,
+        card_no_hash=ctx.vault.lookup_hash("card_no", card_no),
+        pii_key_id=sealed.key_id,
+        masked=mask_card_no(card_no),
+        status=CardStatus.ACTIVE,
+        # The user ticked "this is my Type-I account" in this same request.
+        type1_confirmed_at=moment,
+        verified_at=moment,
+    )
+    try:
+        async with ctx.session.begin_nested():
+            if active is not None:
+                active.status = CardStatus.REPLACED
+                await ctx.session.flush()
+            await repo.add_card(ctx.session, card)
+    except IntegrityError as exc:  # another request bound a card for this account meanwhile
+        raise BindRace() from exc
+    return card

@@ -1,0 +1,80 @@
+"""`wxbackend staff`: centre staff accounts for the withdrawal review desk."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import Annotated, TypeVar
+
+import typer
+
+from wxbackend.cli.runtime import load_cli_settings, open_runtime, run
+from wxbackend.db import session_scope
+from wxbackend.errors import DomainError
+from wxbackend.staff import auth
+from wxbackend.withdraw.models import StaffRole, StaffUser
+
+T = TypeVar("T")
+
+app = typer.Typer(help="Staff accounts (reviewers, supervisors).", no_args_is_help=True)
+
+
+@app.command("add")
+def add(
+    username: Annotated[str, typer.Argument(help="Login name: 3-32 of a-z 0-9 . _ -")],
+    role: Annotated[StaffRole, typer.Option("--role", help="reviewer or supervisor.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin (scripts).")
+    ] = False,
+) -> None:
+    """Create a staff account; the password is asked for twice (at least 12 characters)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    settings = load_cli_settings()
+
+    async def _add() -> StaffUser:
+        async with open_runtime(settings) as rt, session_scope(rt.sessionmaker) as session:
+            return await auth.add_staff(session, username=username, password=password, role=role)
+
+    user = _or_exit(lambda: run(_add()))
+    typer.echo(f"added {user.role.value} {user.username}")
+
+
+@app.command("disable")
+def disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Disable a staff account; its open sessions stop working at once."""
+    settings = load_cli_settings()
+
+    async def _disable() -> StaffUser:
+        async with open_runtime(settings) as rt, session_scope(rt.sessionmaker) as session:
+            return await auth.disable_staff(session, username=username)
+
+    user = _or_exit(lambda: run(_disable()))
+    typer.echo(f"disabled {user.username}")
+
+
+@app.command("list")
+def list_staff() -> None:
+    """Every staff account: name, role, active or disabled, created."""
+    settings = load_cli_settings()
+
+    async def _list() -> list[tuple[str, str, bool, str]]:
+        async with open_runtime(settings) as rt, session_scope(rt.sessionmaker) as session:
+            users = await auth.list_staff(session)
+            return [
+                (u.username, u.role.value, u.active, u.created_at.date().isoformat()) for u in users
+            ]
+
+    for username, role, active, created in run(_list()):
+        state = "active" if active else "disabled"
+        typer.echo(f"{username:<32} {role:<10} {state:<8} {created}")
+
+
+def _or_exit(call: Callable[[], T]) -> T:
+    try:
+        return call()
+    except DomainError as exc:
+        typer.echo(exc.message, err=True)
+        raise typer.Exit(1) from None

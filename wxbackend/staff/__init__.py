@@ -1,0 +1,1 @@
+"""Centre staff: their own logins and roles, and the withdrawal review desk."""

@@ -1,0 +1,154 @@
+"""The staff API under /staff/api: login, the review queue, documents, decisions."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request, Response
+
+from wxbackend.deps import AuditDep, SessionDep, SettingsDep, StoreDep
+from wxbackend.staff import auth, service
+from wxbackend.staff.deps import (
+    CurrentStaff,
+    StaffSessionsDep,
+    client_address,
+    staff_token,
+)
+from wxbackend.staff.schemas import (
+    ApprovalCreate,
+    DecisionRead,
+    QueueItemRead,
+    QueueRead,
+    RejectionCreate,
+    StaffLoginCreate,
+    StaffLoginRead,
+    WithdrawalDetailRead,
+)
+from wxbackend.withdraw.models import WithdrawalStatus
+
+router = APIRouter(prefix="/staff/api", tags=["staff"])
+
+_SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
+
+
+@router.post("/session", summary="Staff login: username + password → bearer token")
+async def log_in(
+    body: StaffLoginCreate,
+    request: Request,
+    session: SessionDep,
+    store: StoreDep,
+    sessions: StaffSessionsDep,
+    audit: AuditDep,
+) -> StaffLoginRead:
+    login = await auth.log_in(
+        session,
+        store=store,
+        sessions=sessions,
+        audit=audit,
+        username=body.username,
+        password=body.password,
+        client=client_address(request),
+    )
+    return StaffLoginRead(
+        token=login.token,
+        expires_in=sessions.idle_s,
+        username=login.staff.username,
+        role=login.staff.role.value,
+    )
+
+
+@router.post("/session/logout", summary="End the staff session", status_code=204)
+async def log_out(request: Request, _staff: CurrentStaff, sessions: StaffSessionsDep) -> Response:
+    await sessions.end(staff_token(request))
+    return Response(status_code=204)
+
+
+@router.get("/withdrawals", summary="Applications in one state, oldest first")
+async def list_withdrawals(
+    _staff: CurrentStaff,
+    session: SessionDep,
+    status: WithdrawalStatus = WithdrawalStatus.UNDER_REVIEW,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+) -> QueueRead:
+    rows = await service.review_queue(session, status=status, limit=limit)
+    return QueueRead(items=[QueueItemRead.of(row) for row in rows])
+
+
+@router.get("/withdrawals/{withdrawal_id}", summary="One application with its history")
+async def get_withdrawal(
+    withdrawal_id: int, request: Request, _staff: CurrentStaff, session: SessionDep
+) -> WithdrawalDetailRead:
+    found = await service.withdrawal_file(
+        session, vault=request.app.state.vault, withdrawal_id=withdrawal_id
+    )
+    return WithdrawalDetailRead.of(found)
+
+
+@router.get(
+    "/withdrawals/{withdrawal_id}/documents/{document_id}",
+    summary="Download an uploaded document (audited)",
+    response_class=Response,
+)
+async def download_document(
+    withdrawal_id: int,
+    document_id: int,
+    staff: CurrentStaff,
+    session: SessionDep,
+    audit: AuditDep,
+) -> Response:
+    document = await service.view_document(
+        session, audit=audit, staff=staff, withdrawal_id=withdrawal_id, document_id=document_id
+    )
+    return Response(
+        content=document.content,
+        media_type=document.content_type,
+        headers={
+            "Content-Disposition": _attachment(document.filename, document.id),
+            "X-Content-Type-Options": "nosniff",
+            # Uploaded by the public: never run as a page on our origin, never cached.
+            "Content-Security-Policy": "default-src 'none'; sandbox",
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@router.post("/withdrawals/{withdrawal_id}/approve", summary="Approve (and debit)")
+async def approve(
+    withdrawal_id: int,
+    body: ApprovalCreate,
+    staff: CurrentStaff,
+    session: SessionDep,
+    settings: SettingsDep,
+    audit: AuditDep,
+) -> DecisionRead:
+    withdrawal = await service.approve(
+        session,
+        audit=audit,
+        settings=settings.withdraw,
+        staff=staff,
+        withdrawal_id=withdrawal_id,
+        note=body.note or None,
+    )
+    return DecisionRead(id=withdrawal.id, status=withdrawal.status)
+
+
+@router.post("/withdrawals/{withdrawal_id}/reject", summary="Reject with a reason")
+async def reject(
+    withdrawal_id: int,
+    body: RejectionCreate,
+    staff: CurrentStaff,
+    session: SessionDep,
+    audit: AuditDep,
+) -> DecisionRead:
+    withdrawal = await service.reject(
+        session, audit=audit, staff=staff, withdrawal_id=withdrawal_id, reason=body.reason
+    )
+    return DecisionRead(id=withdrawal.id, status=withdrawal.status)
+
+
+def _attachment(filename: str, document_id: int) -> str:
+    """RFC 6266: an ASCII fallback plus the UTF-8 name (uploads are often named in Chinese)."""
+    fallback = _SAFE_FILENAME.sub("_", filename).strip("._") or f"document-{document_id}"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

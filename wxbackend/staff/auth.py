@@ -1,0 +1,194 @@
+"""Staff logins: usernames and scrypt passwords, rate limits, lockout, roles.
+
+等保 2.0 level 3 asks for unique identities, lockout after failed logins and idle
+timeouts; staff can approve payments, so their passwords are longer than depositors'
+6-digit ones and every login, good or bad, is audited.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.bind.audit import AuditTrail
+from wxbackend.bind.models import AuditOutcome
+from wxbackend.bind.passwords import hash_password, password_matches
+from wxbackend.clock import china_time_text
+from wxbackend.errors import DomainError
+from wxbackend.security import ratelimit
+from wxbackend.staff import repository as repo
+from wxbackend.staff.errors import (
+    StaffLocked,
+    StaffLoginFailed,
+    StaffPasswordWeak,
+    StaffUnauthenticated,
+    StaffUserExists,
+    StaffUsernameInvalid,
+    StaffUserNotFound,
+)
+from wxbackend.staff.sessions import StaffSessionStore
+from wxbackend.store import Store
+from wxbackend.withdraw.models import StaffRole, StaffUser
+
+USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
+MIN_PASSWORD = 12
+MAX_PASSWORD = 128
+MAX_FAILURES = 5
+LOCK_S = 30 * 60
+# Attempts, good or bad: enough for typos, far too few for guessing.
+PER_USERNAME = ratelimit.Limit(count=10, window_s=10 * 60)
+PER_CLIENT = ratelimit.Limit(count=30, window_s=10 * 60)
+
+# Checked when the username is unknown, so both answers take the same time.
+_ZERO_SALT = base64.b64encode(bytes(16)).decode()
+_ZERO_DIGEST = base64.b64encode(bytes(32)).decode()
+_DUMMY_HASH = f"scrypt$16384$8$1${_ZERO_SALT}${_ZERO_DIGEST}"
+
+
+@dataclass(frozen=True, slots=True)
+class Staff:
+    """The signed-in staff member, as the database says now (role, still active)."""
+
+    id: int
+    username: str
+    role: StaffRole
+
+    @property
+    def actor(self) -> str:
+        return f"staff:{self.username}"
+
+
+@dataclass(frozen=True, slots=True)
+class StaffLogin:
+    token: str
+    staff: Staff
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def check_new_password(password: str, *, username: str) -> None:
+    """Refuse short passwords and ones built from the username."""
+    if not MIN_PASSWORD <= len(password) <= MAX_PASSWORD:
+        raise StaffPasswordWeak(f"密码须为{MIN_PASSWORD}至{MAX_PASSWORD}位。", field="password")
+    if len(set(password)) < 4:
+        raise StaffPasswordWeak("密码过于简单，请使用更多不同的字符。", field="password")
+    if username and username in password.lower():
+        raise StaffPasswordWeak("密码不能包含用户名。", field="password")
+
+
+class StaffLockout:
+    """Wrong passwords per username, in a key space apart from depositors' lockout."""
+
+    def __init__(self, store: Store, *, max_failures: int = MAX_FAILURES, lock_s: int = LOCK_S):
+        self._store = store
+        self._max = max_failures
+        self._lock_s = lock_s
+
+    async def ensure_unlocked(self, username: str) -> None:
+        remaining = await self._store.ttl(f"staff:pwlock:{username}")
+        if remaining is not None:
+            raise self._locked(remaining)
+
+    async def record_failure(self, username: str) -> StaffLocked | None:
+        """Count a wrong password; returns the lock error once the limit is reached."""
+        failures = await self._store.incr(f"staff:pwfail:{username}", ttl=self._lock_s)
+        if failures < self._max:
+            return None
+        await self._store.set(f"staff:pwlock:{username}", "1", ttl=self._lock_s)
+        await self._store.delete(f"staff:pwfail:{username}")
+        return self._locked(self._lock_s)
+
+    async def record_success(self, username: str) -> None:
+        await self._store.delete(f"staff:pwfail:{username}")
+
+    def _locked(self, remaining_s: float) -> StaffLocked:
+        unlock_at = datetime.now(UTC) + timedelta(seconds=remaining_s)
+        return StaffLocked(
+            f"密码错误次数过多，账号已锁定，请于{china_time_text(unlock_at)}后再试，"
+            "或联系系统管理员。",
+            unlock_at=unlock_at.isoformat(timespec="seconds"),
+        )
+
+
+async def log_in(
+    session: AsyncSession,
+    *,
+    store: Store,
+    sessions: StaffSessionStore,
+    audit: AuditTrail,
+    username: str,
+    password: str,
+    client: str,
+) -> StaffLogin:
+    """Check the password under rate limits and lockout; opens a new session."""
+    username = normalise_username(username)
+    user = await repo.staff_by_username(session, username) if USERNAME.match(username) else None
+    # Only a real staff name goes into the audit trail: a mistyped field could hold a password.
+    who = f"staff:{username}" if user else None
+    try:
+        await ratelimit.hit(store, f"staff:login:client:{client}", PER_CLIENT)
+        await ratelimit.hit(store, f"staff:login:user:{username}", PER_USERNAME)
+        lockout = StaffLockout(store)
+        await lockout.ensure_unlocked(username)
+    except DomainError as exc:
+        audit.record("staff.login", AuditOutcome.REFUSED, openid=who, reason=_code(exc))
+        raise
+    matches = await password_matches(password, user.password_hash if user else _DUMMY_HASH)
+    if user is None or not user.active or not matches:
+        locked = await lockout.record_failure(username)
+        reason = "unknown_user" if user is None else ("disabled" if matches else "wrong_password")
+        audit.record("staff.login", AuditOutcome.REFUSED, openid=who, reason=reason)
+        raise locked or StaffLoginFailed()
+    await lockout.record_success(username)
+    audit.record("staff.login", AuditOutcome.OK, openid=who)
+    token = await sessions.create(staff_id=user.id, username=user.username)
+    return StaffLogin(token=token, staff=Staff(user.id, user.username, user.role))
+
+
+def _code(exc: DomainError) -> str:
+    return exc.code[:64]
+
+
+async def current_staff(session: AsyncSession, *, sessions: StaffSessionStore, token: str) -> Staff:
+    """The staff member behind a token; a disabled account loses its sessions at once."""
+    found = await sessions.get(token)
+    user = await repo.get_staff(session, found.staff_id)
+    if user is None or not user.active or user.username != found.username:
+        await sessions.end(token)
+        raise StaffUnauthenticated()
+    return Staff(user.id, user.username, user.role)
+
+
+async def add_staff(
+    session: AsyncSession, *, username: str, password: str, role: StaffRole
+) -> StaffUser:
+    username = normalise_username(username)
+    if not USERNAME.match(username):
+        raise StaffUsernameInvalid(field="username")
+    check_new_password(password, username=username)
+    if await repo.staff_by_username(session, username) is not None:
+        raise StaffUserExists()
+    user = StaffUser(
+        username=username, password_hash=await hash_password(password), role=role, active=True
+    )
+    await repo.add(session, user)
+    return user
+
+
+async def disable_staff(session: AsyncSession, *, username: str) -> StaffUser:
+    user = await repo.staff_by_username(session, normalise_username(username))
+    if user is None:
+        raise StaffUserNotFound()
+    user.active = False
+    await session.flush()
+    return user
+
+
+async def list_staff(session: AsyncSession) -> list[StaffUser]:
+    return list(await repo.all_staff(session))

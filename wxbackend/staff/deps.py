@@ -1,0 +1,43 @@
+"""The signed-in staff member, from a bearer token in the staff key space only.
+
+No cookies: the staff API never reads the depositors' H5 session cookie, and a bearer
+token is not sent by a browser on its own, so there is no cross-site request to forge.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from wxbackend.deps import SessionDep
+from wxbackend.staff import auth
+from wxbackend.staff.auth import Staff
+from wxbackend.staff.sessions import StaffSessionStore
+
+
+def staff_sessions(request: Request) -> StaffSessionStore:
+    return StaffSessionStore(request.app.state.store)
+
+
+def staff_token(request: Request) -> str:
+    header = request.headers.get("authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip()
+    return ""
+
+
+def client_address(request: Request) -> str:
+    # The server runs behind the centre's proxy with --proxy-headers, so this is the
+    # address the proxy saw.
+    return request.client.host if request.client else "unknown"
+
+
+StaffSessionsDep = Annotated[StaffSessionStore, Depends(staff_sessions)]
+
+
+async def current_staff(request: Request, session: SessionDep, sessions: StaffSessionsDep) -> Staff:
+    return await auth.current_staff(session, sessions=sessions, token=staff_token(request))
+
+
+CurrentStaff = Annotated[Staff, Depends(current_staff)]

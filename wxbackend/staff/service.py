@@ -1,0 +1,177 @@
+"""The review desk: the queue, an application's file, and the reviewer's decision.
+
+Who may approve what is decided here: reviewers up to the configured amount and never a
+kind that closes the account; supervisors anything. The state change and the debit are
+the withdrawal service's (one transaction, conditional update, journal entry).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.bind.audit import AuditTrail
+from wxbackend.bind.models import AuditOutcome
+from wxbackend.config import WithdrawSettings
+from wxbackend.errors import DomainError
+from wxbackend.fund import service as fund
+from wxbackend.fund.models import FundAccount
+from wxbackend.money import format_yuan
+from wxbackend.security.pii import Vault
+from wxbackend.staff import repository as repo
+from wxbackend.staff.auth import Staff
+from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
+from wxbackend.staff.repository import QueueRow
+from wxbackend.withdraw import repository as withdrawals
+from wxbackend.withdraw import service as withdraw
+from wxbackend.withdraw.errors import WithdrawalNotFound
+from wxbackend.withdraw.models import (
+    BankCard,
+    StaffRole,
+    Withdrawal,
+    WithdrawalDocument,
+    WithdrawalEvent,
+    WithdrawalStatus,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalFile:
+    """Everything a reviewer sees about one application (personal data still in clear)."""
+
+    withdrawal: Withdrawal
+    account: FundAccount
+    id_no: str
+    card: BankCard | None
+    events: Sequence[WithdrawalEvent]
+    documents: Sequence[WithdrawalDocument]
+
+
+async def review_queue(
+    session: AsyncSession,
+    *,
+    status: WithdrawalStatus = WithdrawalStatus.UNDER_REVIEW,
+    limit: int = 100,
+) -> list[QueueRow]:
+    """Oldest application first: the statutory decision deadline runs from applying."""
+    return await repo.withdrawals_by_status(session, status, limit=limit)
+
+
+async def _withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal:
+    found = await withdrawals.get_withdrawal(session, withdrawal_id)
+    if found is None:
+        raise WithdrawalNotFound()
+    return found
+
+
+async def withdrawal_file(
+    session: AsyncSession, *, vault: Vault, withdrawal_id: int
+) -> WithdrawalFile:
+    withdrawal = await _withdrawal(session, withdrawal_id)
+    account = await fund.get_account(session, withdrawal.account_id)
+    if account is None:
+        raise WithdrawalNotFound()
+    return WithdrawalFile(
+        withdrawal=withdrawal,
+        account=account,
+        id_no=fund.reveal_id_no(vault, account),
+        card=await withdrawals.get_card(session, withdrawal.card_id),
+        events=await withdrawals.events_of(session, withdrawal.id),
+        documents=await repo.documents_of(session, withdrawal.id),
+    )
+
+
+async def view_document(
+    session: AsyncSession,
+    *,
+    audit: AuditTrail,
+    staff: Staff,
+    withdrawal_id: int,
+    document_id: int,
+) -> WithdrawalDocument:
+    """One uploaded document; every view is audited (it is sensitive personal data)."""
+    withdrawal = await _withdrawal(session, withdrawal_id)
+    document = await repo.document_of(session, withdrawal_id=withdrawal.id, document_id=document_id)
+    if document is None:
+        raise DocumentNotFound()
+    audit.record(
+        "staff.document_view",
+        AuditOutcome.OK,
+        openid=staff.actor,
+        account_id=withdrawal.account_id,
+        reason=f"withdrawal:{withdrawal.id}:document:{document.id}",
+    )
+    return document
+
+
+def ensure_may_approve(staff: Staff, withdrawal: Withdrawal, *, settings: WithdrawSettings) -> None:
+    """Reviewers approve up to the limit and no closing kinds; supervisors anything."""
+    if staff.role is StaffRole.SUPERVISOR:
+        return
+    if withdrawal.closes_account:
+        raise SupervisorRequired("该提取将注销账户，须由主管审批。")
+    if withdrawal.amount > settings.reviewer_limit:
+        limit = format_yuan(settings.reviewer_limit)
+        raise SupervisorRequired(f"提取金额超过审核员审批限额{limit}，须由主管审批。")
+
+
+async def approve(
+    session: AsyncSession,
+    *,
+    audit: AuditTrail,
+    settings: WithdrawSettings,
+    staff: Staff,
+    withdrawal_id: int,
+    note: str | None,
+) -> Withdrawal:
+    """Approve and debit in the request's transaction."""
+    withdrawal = await _withdrawal(session, withdrawal_id)
+    try:
+        ensure_may_approve(staff, withdrawal, settings=settings)
+        await withdraw.approve(session, withdrawal, actor=staff.actor, note=note)
+    except DomainError as exc:
+        _audit(audit, "staff.approve", staff, withdrawal, refused=exc)
+        raise
+    _audit(audit, "staff.approve", staff, withdrawal)
+    return withdrawal
+
+
+async def reject(
+    session: AsyncSession,
+    *,
+    audit: AuditTrail,
+    staff: Staff,
+    withdrawal_id: int,
+    reason: str,
+) -> Withdrawal:
+    withdrawal = await _withdrawal(session, withdrawal_id)
+    try:
+        await withdraw.reject(session, withdrawal, actor=staff.actor, reason=reason)
+    except DomainError as exc:
+        _audit(audit, "staff.reject", staff, withdrawal, refused=exc)
+        raise
+    _audit(audit, "staff.reject", staff, withdrawal)
+    return withdrawal
+
+
+def _audit(
+    audit: AuditTrail,
+    action: str,
+    staff: Staff,
+    withdrawal: Withdrawal,
+    *,
+    refused: DomainError | None = None,
+) -> None:
+    # The reason column holds a code, never the reviewer's free text (it may name people).
+    reason = f"withdrawal:{withdrawal.id}"
+    if refused is not None:
+        reason = f"{reason}:{refused.code}"[:64]
+    audit.record(
+        action,
+        AuditOutcome.REFUSED if refused else AuditOutcome.OK,
+        openid=staff.actor,
+        account_id=withdrawal.account_id,
+        reason=reason,
+    )

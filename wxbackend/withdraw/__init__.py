@@ -1,0 +1,1 @@
+"""Withdrawals (提取): bank cards, rules as data, review, payment exactly once."""

@@ -1,0 +1,199 @@
+"""Paying approved withdrawals exactly once.
+
+Each attempt claims the withdrawal (approved → paying, with a lease) and commits before
+the bank is called, so a second worker cannot take it. A retry after an unknown outcome
+(timeout, crash, expired lease) first asks the bank what became of the reference and
+pays again only when the bank never saw it. Answers are applied with conditional
+updates, so a repeated answer changes nothing; a failure posts one reversal entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from wxbackend.db import session_scope
+from wxbackend.fund import service as fund
+from wxbackend.fund.models import AccountStatus, EntryType
+from wxbackend.security.pii import Vault
+from wxbackend.withdraw import repository as repo
+from wxbackend.withdraw.bank import (
+    BankAnswer,
+    BankGateway,
+    BankStatus,
+    BankUnreachable,
+    PaymentOrder,
+)
+from wxbackend.withdraw.models import CardStatus, Withdrawal, WithdrawalStatus
+from wxbackend.withdraw.notices import card_label, tell_applicant
+from wxbackend.withdraw.service import SYSTEM, record
+
+log = structlog.get_logger(__name__)
+S = WithdrawalStatus
+
+FAILURE_NOTES = {
+    BankStatus.FAILED: "银行退回，款项已退回公积金账户",
+    BankStatus.REJECTED_TYPE2: "收款卡为II类账户，银行拒绝入账，款项已退回公积金账户",
+}
+
+
+@dataclass
+class PayoutReport:
+    paid: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+    unknown: list[int] = field(default_factory=list)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+async def run_payouts(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    *,
+    bank: BankGateway,
+    vault: Vault,
+    limit: int = 20,
+    lease_s: float = 120.0,
+) -> PayoutReport:
+    """One pass over what is due: approved, or paying with an expired lease."""
+    report = PayoutReport()
+    async with session_scope(sessionmaker) as session:
+        due = await repo.payout_candidates(session, now=_now(), limit=limit)
+    for withdrawal_id in due:
+        outcome = await pay_one(
+            sessionmaker, withdrawal_id, bank=bank, vault=vault, lease_s=lease_s
+        )
+        if outcome is BankStatus.PAID:
+            report.paid.append(withdrawal_id)
+        elif outcome in FAILURE_NOTES:
+            report.failed.append(withdrawal_id)
+        elif outcome is not None:
+            report.unknown.append(withdrawal_id)
+    return report
+
+
+async def pay_one(
+    sessionmaker: async_sessionmaker[AsyncSession],
+    withdrawal_id: int,
+    *,
+    bank: BankGateway,
+    vault: Vault,
+    lease_s: float = 120.0,
+) -> BankStatus | None:
+    """One attempt at one withdrawal; None when another worker holds it."""
+    now = _now()
+    async with session_scope(sessionmaker) as session:
+        if not await repo.claim_for_payout(
+            session, withdrawal_id, now=now, lease_until=now + timedelta(seconds=lease_s)
+        ):
+            return None
+        withdrawal = await repo.get_withdrawal(session, withdrawal_id)
+        assert withdrawal is not None  # noqa: S101 - just claimed in this transaction
+        order = await _order(session, vault, withdrawal)
+        first_attempt = withdrawal.payout_attempts == 1
+    try:
+        answer = await _ask_bank(bank, order, first_attempt=first_attempt)
+    except BankUnreachable as exc:
+        log.warning("payout.unknown", withdrawal_id=withdrawal_id, error=type(exc).__name__)
+        async with session_scope(sessionmaker) as session:
+            await repo.move(
+                session,
+                withdrawal_id,
+                from_statuses=(S.PAYING,),
+                to=S.PAYING,
+                last_payout_error="银行无应答，待查询确认",
+            )
+        return BankStatus.PENDING
+    return await apply_answer(sessionmaker, withdrawal_id, answer)
+
+
+async def _ask_bank(bank: BankGateway, order: PaymentOrder, *, first_attempt: bool) -> BankAnswer:
+    if not first_attempt:
+        # An earlier attempt may have reached the bank: never pay without knowing.
+        known = await bank.query(order.reference)
+        if known.status is not BankStatus.NOT_FOUND:
+            return known
+    return await bank.pay(order)
+
+
+async def _order(session: AsyncSession, vault: Vault, withdrawal: Withdrawal) -> PaymentOrder:
+    card = await repo.get_card(session, withdrawal.card_id)
+    account = await fund.get_account(session, withdrawal.account_id)
+    if card is None or account is None:
+        raise RuntimeError(f"withdrawal {withdrawal.id} lost its card or account")
+    return PaymentOrder(
+        reference=withdrawal.bank_reference,
+        card_no=vault.open(card.pii_key_id, card.card_no_enc),
+        holder_name=account.name,
+        bank_code=card.bank_code,
+        amount=withdrawal.amount,
+    )
+
+
+async def apply_answer(
+    sessionmaker: async_sessionmaker[AsyncSession], withdrawal_id: int, answer: BankAnswer
+) -> BankStatus:
+    """Book the bank's answer once: paid, or failed with the money returned."""
+    async with session_scope(sessionmaker) as session:
+        withdrawal = await repo.get_withdrawal(session, withdrawal_id)
+        if withdrawal is None:
+            raise RuntimeError(f"withdrawal {withdrawal_id} vanished")
+        if answer.status is BankStatus.PAID:
+            await _paid(session, withdrawal)
+        elif answer.status in FAILURE_NOTES:
+            await _failed(session, withdrawal, answer)
+        else:
+            await repo.move(
+                session,
+                withdrawal_id,
+                from_statuses=(S.PAYING,),
+                to=S.PAYING,
+                last_payout_error="银行处理中",
+            )
+    log.info("payout.answer", withdrawal_id=withdrawal_id, status=answer.status.value)
+    return answer.status
+
+
+async def _paid(session: AsyncSession, withdrawal: Withdrawal) -> None:
+    if not await repo.move(
+        session, withdrawal.id, from_statuses=(S.PAYING,), to=S.PAID, paid_at=_now()
+    ):
+        return  # already booked (the bank answered twice)
+    await record(session, withdrawal.id, from_status=S.PAYING, to=S.PAID, actor=SYSTEM)
+    await tell_applicant(
+        session, withdrawal, "withdrawal_paid", bank_card=await card_label(session, withdrawal)
+    )
+    if withdrawal.closes_account:
+        account = await fund.get_account(session, withdrawal.account_id)
+        if account is not None:
+            account.status = AccountStatus.CLOSED
+            account.status_changed_on = _now().date()
+    await session.flush()
+
+
+async def _failed(session: AsyncSession, withdrawal: Withdrawal, answer: BankAnswer) -> None:
+    note = FAILURE_NOTES[answer.status]
+    if not await repo.move(
+        session, withdrawal.id, from_statuses=(S.PAYING,), to=S.FAILED, reason=note
+    ):
+        return
+    await record(session, withdrawal.id, from_status=S.PAYING, to=S.FAILED, actor=SYSTEM, note=note)
+    await tell_applicant(session, withdrawal, "withdrawal_failed", reason=note)
+    await fund.post_entry(
+        session,
+        account_id=withdrawal.account_id,
+        entry_type=EntryType.REVERSAL,
+        amount=withdrawal.amount,
+        value_date=_now().date(),
+        ref=f"withdrawal:{withdrawal.id}",
+        memo=note,
+    )
+    if answer.status is BankStatus.REJECTED_TYPE2:
+        card = await repo.get_card(session, withdrawal.card_id)
+        if card is not None:
+            card.status = CardStatus.REJECTED_TYPE2
+    await session.flush()

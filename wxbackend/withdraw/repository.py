@@ -1,0 +1,242 @@
+"""SQL for cards, withdrawals, their events and documents, and idempotency records."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.fund.models import (
+    Deposit,
+    Loan,
+    LoanStatus,
+    RepaymentSchedule,
+    RepaymentStatus,
+)
+from wxbackend.withdraw.models import (
+    BankCard,
+    CardStatus,
+    IdempotencyRecord,
+    Withdrawal,
+    WithdrawalDocument,
+    WithdrawalEvent,
+    WithdrawalStatus,
+)
+
+OPEN_STATUSES = (
+    WithdrawalStatus.SUBMITTED,
+    WithdrawalStatus.UNDER_REVIEW,
+    WithdrawalStatus.APPROVED,
+    WithdrawalStatus.PAYING,
+)
+
+
+async def active_card(session: AsyncSession, account_id: int) -> BankCard | None:
+    return await session.scalar(
+        select(BankCard).where(
+            BankCard.account_id == account_id, BankCard.status == CardStatus.ACTIVE
+        )
+    )
+
+
+async def get_card(session: AsyncSession, card_id: int) -> BankCard | None:
+    return await session.get(BankCard, card_id)
+
+
+async def get_withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal | None:
+    return await session.get(Withdrawal, withdrawal_id)
+
+
+async def withdrawal_of_account(
+    session: AsyncSession, *, withdrawal_id: int, account_id: int
+) -> Withdrawal | None:
+    """Only when it belongs to that account: the ownership check is part of the query."""
+    return await session.scalar(
+        select(Withdrawal).where(
+            Withdrawal.id == withdrawal_id, Withdrawal.account_id == account_id
+        )
+    )
+
+
+async def withdrawals_of_account(
+    session: AsyncSession, account_id: int, *, limit: int = 20
+) -> Sequence[Withdrawal]:
+    result = await session.scalars(
+        select(Withdrawal)
+        .where(Withdrawal.account_id == account_id)
+        .order_by(Withdrawal.id.desc())
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def has_open_withdrawal(session: AsyncSession, *, account_id: int, kind: str) -> bool:
+    found = await session.scalar(
+        select(Withdrawal.id)
+        .where(
+            Withdrawal.account_id == account_id,
+            Withdrawal.kind == kind,
+            Withdrawal.status.in_(OPEN_STATUSES),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+async def last_paid_on(session: AsyncSession, *, account_id: int, kind: str) -> date | None:
+    paid = await session.scalar(
+        select(func.max(Withdrawal.paid_at)).where(
+            Withdrawal.account_id == account_id,
+            Withdrawal.kind == kind,
+            Withdrawal.status == WithdrawalStatus.PAID,
+        )
+    )
+    return paid.date() if isinstance(paid, datetime) else None
+
+
+async def deposit_months(session: AsyncSession, account_id: int) -> list[date]:
+    rows = await session.scalars(
+        select(Deposit.paid_for_month)
+        .where(Deposit.account_id == account_id)
+        .order_by(Deposit.paid_for_month.desc())
+    )
+    return list(rows.all())
+
+
+async def loan_flags(session: AsyncSession, account_id: int) -> tuple[bool, bool]:
+    """(has an active loan, has an overdue instalment)."""
+    active = await session.scalar(
+        select(Loan.id)
+        .where(Loan.account_id == account_id, Loan.status == LoanStatus.ACTIVE)
+        .limit(1)
+    )
+    overdue = await session.scalar(
+        select(RepaymentSchedule.id)
+        .join(Loan, Loan.id == RepaymentSchedule.loan_id)
+        .where(
+            Loan.account_id == account_id,
+            RepaymentSchedule.status == RepaymentStatus.OVERDUE,
+        )
+        .limit(1)
+    )
+    return active is not None, overdue is not None
+
+
+async def move(
+    session: AsyncSession,
+    withdrawal_id: int,
+    *,
+    from_statuses: Sequence[WithdrawalStatus],
+    to: WithdrawalStatus,
+    **values: Any,
+) -> bool:
+    """Conditional state change: only from one of `from_statuses`. True when it happened."""
+    result = await session.execute(
+        update(Withdrawal)
+        .where(Withdrawal.id == withdrawal_id, Withdrawal.status.in_(from_statuses))
+        .values(status=to, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def claim_for_payout(
+    session: AsyncSession, withdrawal_id: int, *, now: datetime, lease_until: datetime
+) -> bool:
+    """Take an approved withdrawal (or a paying one whose worker died) for one attempt."""
+    result = await session.execute(
+        update(Withdrawal)
+        .where(
+            Withdrawal.id == withdrawal_id,
+            or_(
+                Withdrawal.status == WithdrawalStatus.APPROVED,
+                and_(
+                    Withdrawal.status == WithdrawalStatus.PAYING,
+                    Withdrawal.payout_lease_until < now,
+                ),
+            ),
+        )
+        .values(
+            status=WithdrawalStatus.PAYING,
+            payout_lease_until=lease_until,
+            payout_attempts=Withdrawal.payout_attempts + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0) == 1)
+
+
+async def payout_candidates(session: AsyncSession, *, now: datetime, limit: int) -> list[int]:
+    rows = await session.scalars(
+        select(Withdrawal.id)
+        .where(
+            or_(
+                Withdrawal.status == WithdrawalStatus.APPROVED,
+                and_(
+                    Withdrawal.status == WithdrawalStatus.PAYING,
+                    Withdrawal.payout_lease_until < now,
+                ),
+            )
+        )
+        .order_by(Withdrawal.id)
+        .limit(limit)
+    )
+    return list(rows.all())
+
+
+async def add(session: AsyncSession, row: object) -> None:
+    session.add(row)
+    await session.flush()
+
+
+async def events_of(session: AsyncSession, withdrawal_id: int) -> Sequence[WithdrawalEvent]:
+    result = await session.scalars(
+        select(WithdrawalEvent)
+        .where(WithdrawalEvent.withdrawal_id == withdrawal_id)
+        .order_by(WithdrawalEvent.id)
+    )
+    return result.all()
+
+
+async def document_kinds(session: AsyncSession, withdrawal_id: int) -> set[str]:
+    rows = await session.scalars(
+        select(WithdrawalDocument.kind).where(WithdrawalDocument.withdrawal_id == withdrawal_id)
+    )
+    return set(rows.all())
+
+
+async def review_queue(session: AsyncSession, *, limit: int = 50) -> Sequence[Withdrawal]:
+    result = await session.scalars(
+        select(Withdrawal)
+        .where(Withdrawal.status == WithdrawalStatus.UNDER_REVIEW)
+        .order_by(Withdrawal.id)
+        .limit(limit)
+    )
+    return result.all()
+
+
+async def idempotency_record(
+    session: AsyncSession, *, scope: str, key: str
+) -> IdempotencyRecord | None:
+    return await session.scalar(
+        select(IdempotencyRecord).where(
+            IdempotencyRecord.scope == scope, IdempotencyRecord.key == key
+        )
+    )
+
+
+async def withdrawals_to_reconcile(
+    session: AsyncSession, *, paid_from: datetime, paid_to: datetime, ids: set[int]
+) -> Sequence[Withdrawal]:
+    """Paid in [paid_from, paid_to), or named by the bank's statement (whatever their state)."""
+    paid_in_window = and_(
+        Withdrawal.status == WithdrawalStatus.PAID,
+        Withdrawal.paid_at >= paid_from,
+        Withdrawal.paid_at < paid_to,
+    )
+    condition = or_(paid_in_window, Withdrawal.id.in_(ids)) if ids else paid_in_window
+    result = await session.scalars(select(Withdrawal).where(condition).order_by(Withdrawal.id))
+    return result.all()

@@ -1,0 +1,243 @@
+"""Withdrawal rules in motion: apply, review, approve (the debit), reject, cancel.
+
+The debit is a journal entry made in the same transaction as the approval; the
+conditional balance update in fund.service.post_entry means concurrent approvals can
+never overdraw. Every state change is a conditional UPDATE plus a withdrawal_event row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend.fund import service as fund
+from wxbackend.fund.models import AccountStatus, EntryType, FundAccount
+from wxbackend.withdraw import repository as repo
+from wxbackend.withdraw.errors import (
+    NoActiveCard,
+    UnknownKind,
+    WithdrawalNotFound,
+    WithdrawalRefused,
+    WithdrawalStateChanged,
+)
+from wxbackend.withdraw.models import Withdrawal, WithdrawalEvent, WithdrawalStatus
+from wxbackend.withdraw.notices import tell_applicant
+from wxbackend.withdraw.rules import AccountFacts, Rule, RuleBook, months_between, refusal
+
+S = WithdrawalStatus
+SYSTEM = "system"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who moves an application: "user:<openid>", "staff:<name>" or "system"."""
+
+    name: str
+
+
+async def record(
+    session: AsyncSession,
+    withdrawal_id: int,
+    *,
+    from_status: S | None,
+    to: S,
+    actor: str,
+    note: str | None = None,
+) -> None:
+    await repo.add(
+        session,
+        WithdrawalEvent(
+            withdrawal_id=withdrawal_id,
+            from_status=from_status.value if from_status else None,
+            to_status=to.value,
+            actor=actor,
+            note=note,
+        ),
+    )
+
+
+async def transition(
+    session: AsyncSession,
+    withdrawal: Withdrawal,
+    *,
+    from_statuses: tuple[S, ...],
+    to: S,
+    actor: str,
+    note: str | None = None,
+    **values: object,
+) -> None:
+    """Move state only from where we expect it; a concurrent move makes this fail."""
+    before = withdrawal.status
+    if not await repo.move(session, withdrawal.id, from_statuses=from_statuses, to=to, **values):
+        raise WithdrawalStateChanged()
+    await session.refresh(withdrawal)
+    await record(session, withdrawal.id, from_status=before, to=to, actor=actor, note=note)
+
+
+def consecutive_months(months: list[date], *, up_to: date | None) -> int:
+    """Months deposited back to back, ending with the last paid-for month."""
+    if up_to is None or not months:
+        return 0
+    count, expected = 0, up_to.replace(day=1)
+    for month in months:  # newest first
+        if month != expected:
+            break
+        count += 1
+        expected = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+    return count
+
+
+async def account_facts(session: AsyncSession, account: FundAccount, *, kind: str) -> AccountFacts:
+    has_loan, overdue = await repo.loan_flags(session, account.id)
+    sealed_since = account.status_changed_on if account.status is AccountStatus.SEALED else None
+    return AccountFacts(
+        status=account.status,
+        balance=account.balance,
+        consecutive_deposit_months=consecutive_months(
+            await repo.deposit_months(session, account.id), up_to=account.paid_up_to
+        ),
+        sealed_since=sealed_since,
+        has_active_loan=has_loan,
+        has_overdue_loan=overdue,
+        pending_same_kind=await repo.has_open_withdrawal(session, account_id=account.id, kind=kind),
+        last_paid_same_kind=await repo.last_paid_on(session, account_id=account.id, kind=kind),
+    )
+
+
+def rule_for(rules: RuleBook, kind: str) -> Rule:
+    rule = rules.rules.get(kind)
+    if rule is None:
+        raise UnknownKind()
+    return rule
+
+
+async def apply(
+    session: AsyncSession,
+    *,
+    rules: RuleBook,
+    account: FundAccount,
+    kind: str,
+    amount: int | None,
+    actor: str,
+    today: date,
+) -> Withdrawal:
+    """File an application; kinds without documents go to review (or approval) at once."""
+    rule = rule_for(rules, kind)
+    card = await repo.active_card(session, account.id)
+    if card is None:
+        raise NoActiveCard()
+    await session.refresh(account)
+    wanted = account.balance if (amount is None or rule.closes_account) else amount
+    facts = await account_facts(session, account, kind=kind)
+    reason = refusal(rule, facts, amount=wanted, today=today)
+    if reason:
+        raise WithdrawalRefused(reason)
+    withdrawal = Withdrawal(
+        account_id=account.id,
+        card_id=card.id,
+        kind=kind,
+        kind_name=rule.name,
+        amount=wanted,
+        status=S.SUBMITTED,
+        closes_account=rule.closes_account,
+        applied_on=today,
+    )
+    await repo.add(session, withdrawal)
+    await record(session, withdrawal.id, from_status=None, to=S.SUBMITTED, actor=actor)
+    if not rule.documents:
+        await _to_review(session, withdrawal, rule=rule)
+    return withdrawal
+
+
+async def _to_review(session: AsyncSession, withdrawal: Withdrawal, *, rule: Rule) -> None:
+    await transition(
+        session, withdrawal, from_statuses=(S.SUBMITTED,), to=S.UNDER_REVIEW, actor=SYSTEM
+    )
+    if rule.review == "auto":
+        await approve(session, withdrawal, actor=SYSTEM, note="符合自动审核规则")
+
+
+async def documents_complete(
+    session: AsyncSession, *, rules: RuleBook, withdrawal: Withdrawal
+) -> bool:
+    """After an upload: with every required document present, the review starts."""
+    rule = rule_for(rules, withdrawal.kind)
+    have = await repo.document_kinds(session, withdrawal.id)
+    if withdrawal.status is not S.SUBMITTED or not set(rule.documents) <= have:
+        return False
+    await _to_review(session, withdrawal, rule=rule)
+    return True
+
+
+async def approve(
+    session: AsyncSession, withdrawal: Withdrawal, *, actor: str, note: str | None = None
+) -> None:
+    """Approve and debit in one transaction; refused without a balance to cover it."""
+    await transition(
+        session,
+        withdrawal,
+        from_statuses=(S.UNDER_REVIEW,),
+        to=S.APPROVED,
+        actor=actor,
+        note=note,
+    )
+    await fund.post_entry(
+        session,
+        account_id=withdrawal.account_id,
+        entry_type=EntryType.WITHDRAWAL,
+        amount=-withdrawal.amount,
+        value_date=withdrawal.applied_on,
+        ref=f"withdrawal:{withdrawal.id}",
+        memo=f"提取 {withdrawal.kind}",
+    )
+    if actor != SYSTEM:
+        # An automatic approval is answered on the spot; a reviewer's comes later.
+        await tell_applicant(session, withdrawal, "withdrawal_approved")
+
+
+async def reject(session: AsyncSession, withdrawal: Withdrawal, *, actor: str, reason: str) -> None:
+    await transition(
+        session,
+        withdrawal,
+        from_statuses=(S.SUBMITTED, S.UNDER_REVIEW),
+        to=S.REJECTED,
+        actor=actor,
+        note=reason,
+        reason=reason,
+    )
+    await tell_applicant(session, withdrawal, "withdrawal_rejected", reason=reason)
+
+
+async def cancel(session: AsyncSession, withdrawal: Withdrawal, *, actor: str) -> None:
+    """The applicant withdraws an application that has not been approved yet."""
+    await transition(
+        session,
+        withdrawal,
+        from_statuses=(S.SUBMITTED, S.UNDER_REVIEW),
+        to=S.CANCELLED,
+        actor=actor,
+        note="申请人撤回",
+    )
+
+
+async def own_withdrawal(
+    session: AsyncSession, *, withdrawal_id: int, account_id: int
+) -> Withdrawal:
+    found = await repo.withdrawal_of_account(
+        session, withdrawal_id=withdrawal_id, account_id=account_id
+    )
+    if found is None:
+        raise WithdrawalNotFound()
+    return found
+
+
+async def withdrawals_of(session: AsyncSession, *, account_id: int) -> list[Withdrawal]:
+    return list(await repo.withdrawals_of_account(session, account_id))
+
+
+def sealed_months(account: FundAccount, today: date) -> int:
+    if account.status is not AccountStatus.SEALED or account.status_changed_on is None:
+        return 0
+    return months_between(account.status_changed_on, today)
