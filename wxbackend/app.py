@@ -11,9 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from wxbackend import schema
+from wxbackend.account.api import router as account_router
 from wxbackend.auth.api import router as auth_router
 from wxbackend.bind.api import router as bind_router
 from wxbackend.callback import install_callback
+from wxbackend.cards.api import router as cards_router
 from wxbackend.config import Settings
 from wxbackend.db import create_engine, create_sessionmaker
 from wxbackend.errors import DomainError
@@ -21,9 +23,14 @@ from wxbackend.gateways import Gateways, build_gateways
 from wxbackend.health.api import router as health_router
 from wxbackend.logs import configure_logging
 from wxbackend.middleware import RequestContextMiddleware
+from wxbackend.notify.api import router as notify_router
+from wxbackend.points.api import router as points_router
 from wxbackend.sandbox import create_sandbox_app
 from wxbackend.security.pii import Vault
+from wxbackend.staff.api import router as staff_router
 from wxbackend.store import Store, create_store
+from wxbackend.withdraw.api import router as withdraw_router
+from wxbackend.withdraw.rules import load_rules_for
 
 log = structlog.get_logger(__name__)
 
@@ -54,6 +61,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.wechat_mp = gateways.wechat_mp
     app.state.sms = gateways.sms
     app.state.face_verifiers = gateways.face_verifiers
+    app.state.card_verifier = gateways.card_verifier
     log.info("app.started", env=settings.env, sandbox=settings.sandbox.enabled)
     try:
         yield
@@ -116,6 +124,8 @@ def create_app(
     )
     app.state.settings = settings
     app.state.store_override = store
+    # Loaded (and validated) now, so a bad rules file stops the service before it serves.
+    app.state.withdraw_rules = load_rules_for(settings)
     app.state.gateways_override = gateways
     app.add_middleware(RequestContextMiddleware)
     app.add_exception_handler(DomainError, _domain_error)
@@ -124,6 +134,12 @@ def create_app(
     app.include_router(health_router)
     app.include_router(auth_router)
     app.include_router(bind_router)
+    app.include_router(account_router)
+    app.include_router(points_router)
+    app.include_router(cards_router)
+    app.include_router(staff_router)
+    app.include_router(withdraw_router)
+    app.include_router(notify_router)
     install_callback(app)
     if settings.sandbox.enabled:
         app.mount("/sandbox", create_sandbox_app(settings))

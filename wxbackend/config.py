@@ -125,6 +125,36 @@ class SessionSettings(BaseModel):
     cookie_secure: bool = True
 
 
+class WithdrawSettings(BaseModel):
+    """Withdrawals: local rules, documents, review limits, payout pacing."""
+
+    # TOML rules file; empty = the demo centre's rules shipped in wxbackend/withdraw.
+    rules_file: str = ""
+    max_document_bytes: int = 5 * 1024 * 1024
+    # Reviewers approve up to this amount (fen) and no closing kinds; supervisors anything.
+    reviewer_limit: int = 5_000_000
+    payout_lease_s: float = 120.0
+    payout_batch: int = 20
+    payout_poll_s: float = 5.0
+
+
+class NotifySettings(BaseModel):
+    """Notices to users (outbox): channels' templates, retries, pacing."""
+
+    # TOML templates file; empty = the one shipped in wxbackend/notify.
+    templates_file: str = ""
+    # Seconds to wait after the 1st, 2nd … failed attempt; the last value repeats.
+    retry_schedule_s: list[float] = Field(default_factory=lambda: [30.0, 120.0, 600.0, 3600.0])
+    max_attempts: int = 8
+    # A claimed notice is another worker's again when its lease runs out (crash).
+    lease_s: float = 120.0
+    batch: int = 50
+    # With Redis: Dramatiq threads per worker process delivering notices.
+    job_threads: int = 4
+    # Consents counted per user and template at most (the mini-program reports them).
+    max_consents: int = 50
+
+
 class SandboxSettings(BaseModel):
     # Mounts the local WeChat / Tencent Cloud / bank stand-ins under /sandbox.
     enabled: bool = True
@@ -157,6 +187,8 @@ class Settings(BaseSettings):
     server: ServerSettings = ServerSettings()
     signing: SigningSettings = SigningSettings()
     sessions: SessionSettings = SessionSettings()
+    withdraw: WithdrawSettings = WithdrawSettings()
+    notify: NotifySettings = NotifySettings()
 
     @model_validator(mode="before")
     @classmethod

@@ -4,7 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from wxbackend.cli import data, db, ledger, menu, passwords, serve, sim
+from wxbackend.cli import (
+    data,
+    db,
+    ledger,
+    menu,
+    outbox,
+    passwords,
+    reconcile,
+    serve,
+    sim,
+    staff,
+    worker,
+)
 
 app = typer.Typer(
     help="住房公积金 WeChat backend: serve, migrate, load data and operate.",
@@ -18,8 +30,12 @@ app.add_typer(ledger.app, name="ledger")
 app.add_typer(menu.app, name="menu")
 app.add_typer(sim.app, name="sim")
 app.add_typer(passwords.app, name="passwords")
+app.add_typer(staff.app, name="staff")
+app.add_typer(outbox.app, name="outbox")
 app.command("import")(data.import_file)
 app.command("demo")(data.demo)
+app.command("worker")(worker.worker)
+app.command("reconcile")(reconcile.reconcile_day)
 
 
 def main() -> None:

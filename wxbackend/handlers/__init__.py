@@ -10,7 +10,7 @@ or on a fresh one from `build_registry()`:
 
 from __future__ import annotations
 
-from wxbackend.handlers import account, fallback, guides, points, welcome
+from wxbackend.handlers import account, fallback, guides, notify, points, welcome
 from wxbackend.handlers.messages import InboundMessage, NewsReply, Reply, TextReply
 from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
 
@@ -33,5 +33,6 @@ def build_registry() -> HandlerRegistry:
     guides.register_password(registry)
     account.register(registry)
     guides.register(registry)
+    notify.register(registry)
     fallback.register(registry)
     return registry

@@ -3,6 +3,15 @@
 from wxbackend.bind import models as bind_models
 from wxbackend.db import Base
 from wxbackend.fund import models as fund_models
+from wxbackend.notify import models as notify_models
 from wxbackend.points import models as points_models
+from wxbackend.withdraw import models as withdraw_models
 
-__all__ = ["Base", "bind_models", "fund_models", "points_models"]
+__all__ = [
+    "Base",
+    "bind_models",
+    "fund_models",
+    "notify_models",
+    "points_models",
+    "withdraw_models",
+]

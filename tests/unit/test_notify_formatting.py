@@ -1,0 +1,165 @@
+"""Values cut to WeChat's data-type limits; the notice contract; the templates file."""
+
+from __future__ import annotations
+
+import pytest
+
+from wxbackend.notify.formatting import NoticeFormatError, field_type, format_value
+from wxbackend.notify.kinds import UnknownNotice, complete_values
+from wxbackend.notify.templates import load_templates, parse_templates, render_fields
+
+AT = "2026-11-22T11:30:00+00:00"
+
+
+@pytest.mark.parametrize(
+    ("key", "kind"),
+    [
+        ("thing1", "thing"),
+        ("amount12", "amount"),
+        ("character_string3", "character_string"),
+        ("phrase4", "phrase"),
+        ("time5", "time"),
+        ("phone_number6", "phone_number"),
+        ("keyword1", "keyword"),
+    ],
+)
+def test_field_type_from_key(key: str, kind: str) -> None:
+    assert field_type(key) == kind
+
+
+def test_field_type_unknown_key_refused() -> None:
+    with pytest.raises(NoticeFormatError):
+        field_type("colour1")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("¥3,000.00", "¥3000.00"),
+        ("3000", "¥3000"),
+        ("￥12.5", "¥12.50"),
+        ("100.30元", "¥100.30"),
+        ("0.01", "¥0.01"),
+        ("99999999.99", "¥99999999.99"),  # exactly 10 digits
+        ("123456789.99", "¥123456789"),  # 11 digits with cents: the cents go
+    ],
+)
+def test_amount_is_one_sign_and_at_most_ten_plain_digits(text: str, expected: str) -> None:
+    assert format_value("amount2", text) == expected
+
+
+@pytest.mark.parametrize("text", ["12345678901", "三千元", "-5.00", "1.234"])
+def test_amount_that_cannot_fit_refused(text: str) -> None:
+    with pytest.raises(NoticeFormatError):
+        format_value("amount1", text)
+
+
+def test_thing_cut_to_twenty_characters() -> None:
+    reason = "提供的购房合同与不动产登记信息不一致，请重新上传清晰完整的合同"
+    value = format_value("thing5", reason)
+    assert len(value) == 20
+    assert value.endswith("…")
+    assert format_value("thing1", "租房提取") == "租房提取"
+    assert format_value("thing1", "多行\n文本") == "多行 文本"
+
+
+def test_time_from_iso_in_china_time() -> None:
+    assert format_value("time4", AT) == "2026年11月22日 19:30"
+    assert format_value("date2", "2026-11-22") == "2026年11月22日"
+    assert format_value("time4", "2026年11月22日 19:30") == "2026年11月22日 19:30"
+
+
+def test_time_that_is_no_time_refused() -> None:
+    with pytest.raises(NoticeFormatError):
+        format_value("time1", "tomorrow")
+
+
+def test_phrase_keeps_at_most_five_chinese_characters() -> None:
+    assert format_value("phrase3", "审核通过") == "审核通过"
+    assert format_value("phrase3", "已支付成功到账") == "已支付成功"
+    assert format_value("phrase3", "OK 已到账!") == "已到账"
+    with pytest.raises(NoticeFormatError):
+        format_value("phrase3", "OK")
+
+
+def test_character_string_ascii_at_most_32() -> None:
+    assert format_value("character_string1", "WD000000000123") == "WD000000000123"
+    assert format_value("character_string1", "编号 A-1") == "A-1"
+    assert len(format_value("character_string1", "X" * 40)) == 32
+
+
+def test_name_chinese_at_most_ten_or_letters_twenty() -> None:
+    assert format_value("name1", "欧阳娜娜娜娜娜娜娜娜娜") == "欧阳娜娜娜娜娜娜娜娜"
+    assert format_value("name1", "张*") == "张"
+    assert format_value("name1", "Alexander-Maximilian-Long") == "Alexander-Maximilian"
+
+
+def test_complete_values_fills_defaults_and_time() -> None:
+    values = complete_values("withdrawal_paid", {"amount": "¥3,000.00"}, at=AT)
+    assert values["at"] == AT
+    assert values["bank_card"] == "本人银行卡"
+    assert values["kind_name"] == "住房公积金提取"
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {},  # amount missing
+        {"amount": "1.00", "colour": "red"},  # unknown value
+        {"amount": "1.00", "bank_card": "6222021234567890123"},  # a raw card number
+        {"amount": "1.00", "reason": "请致电13912345678"},  # a raw mobile
+        {"amount": "1.00", "reason": "51010419900101123X"},  # a raw ID number
+    ],
+)
+def test_complete_values_refuses_bad_values(values: dict[str, str]) -> None:
+    with pytest.raises(UnknownNotice):
+        complete_values("withdrawal_paid", values, at=AT)
+
+
+def test_unknown_kind_refused() -> None:
+    with pytest.raises(UnknownNotice):
+        complete_values("lottery_won", {}, at=AT)
+
+
+def test_masked_numbers_allowed() -> None:
+    values = complete_values(
+        "withdrawal_paid",
+        {"amount": "1.00", "bank_card": "工商银行 ****1234", "withdrawal_no": "WD000000000042"},
+        at=AT,
+    )
+    assert values["bank_card"] == "工商银行 ****1234"
+
+
+def test_shipped_templates_render_every_kind_within_limits() -> None:
+    book = load_templates()
+    long_reason = "原因" * 30
+    for kind, templates in book.kinds.items():
+        values = complete_values(
+            kind,
+            {"amount": "¥1,234,567.89"} if kind != "documents_needed" else {},
+            at=AT,
+        )
+        values["reason"] = long_reason
+        for wechat in (templates.template, templates.subscribe):
+            assert wechat is not None, kind
+            for key, value in render_fields(wechat, values).items():
+                if key.startswith("thing"):
+                    assert len(value) <= 20
+                if key.startswith("amount"):
+                    assert value == "¥1234567.89"
+
+
+def test_templates_referring_to_unknown_values_refused() -> None:
+    raw: dict[str, object] = {
+        "withdrawal_paid": {"template": {"template_id": "t", "fields": {"thing1": "{balance}"}}}
+    }
+    with pytest.raises(ValueError, match="balance"):
+        parse_templates(raw)
+
+
+def test_templates_with_untyped_keys_refused() -> None:
+    raw: dict[str, object] = {
+        "withdrawal_paid": {"template": {"template_id": "t", "fields": {"colour1": "{amount}"}}}
+    }
+    with pytest.raises(ValueError, match="colour1"):
+        parse_templates(raw)

@@ -1,0 +1,38 @@
+"""The mini-program reports subscribe-message consents here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from wxbackend.auth.deps import CurrentUser
+from wxbackend.bind.models import Channel
+from wxbackend.deps import SessionDep, SettingsDep
+from wxbackend.notify import service
+from wxbackend.notify.errors import ConsentsOnlyFromMiniProgram
+from wxbackend.notify.schemas import ConsentCreate, ConsentRead
+from wxbackend.notify.templates import load_templates
+
+router = APIRouter(prefix="/api/notify", tags=["notify"])
+
+
+@router.post(
+    "/consents",
+    summary="Count the one-time subscriptions the user accepted (wx.requestSubscribeMessage)",
+)
+async def report_consents(
+    body: ConsentCreate,
+    user: CurrentUser,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> ConsentRead:
+    if user.channel is not Channel.MINI_PROGRAM:
+        raise ConsentsOnlyFromMiniProgram()
+    templates = load_templates(settings.notify.templates_file)
+    remaining = await service.record_consents(
+        session,
+        openid=user.openid,
+        template_ids=body.accepted,
+        known=templates.subscribe_template_ids,
+        cap=settings.notify.max_consents,
+    )
+    return ConsentRead(remaining=remaining)

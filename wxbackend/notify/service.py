@@ -1,0 +1,82 @@
+"""Notices: written by producers in their own transaction; consents; delivery reports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import datetime
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from wxbackend import clock
+from wxbackend.notify import repository as repo
+from wxbackend.notify.kinds import complete_values
+from wxbackend.notify.models import NoticeStatus, OutboxNotice
+
+log = structlog.get_logger(__name__)
+
+
+async def enqueue_notice(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    kind: str,
+    values: Mapping[str, str],
+    link_path: str | None = None,
+) -> OutboxNotice:
+    """Write a notice in the caller's transaction (only flushed): sent iff that commits.
+
+    `values` are display values (see notify/kinds.py); masked numbers only. `link_path`
+    is an H5 path such as "/h5/withdrawals/42", linked from the template message.
+    """
+    now = clock.now()
+    notice = OutboxNotice(
+        account_id=account_id,
+        kind=kind,
+        payload=complete_values(kind, values, at=now.isoformat()),
+        link_path=link_path,
+        status=NoticeStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    await repo.add(session, notice)
+    return notice
+
+
+async def record_consents(
+    session: AsyncSession,
+    *,
+    openid: str,
+    template_ids: Iterable[str],
+    known: frozenset[str],
+    cap: int,
+) -> dict[str, int]:
+    """Each accepted one-time subscription adds one send; unknown template ids are ignored."""
+    remaining: dict[str, int] = {}
+    for template_id in dict.fromkeys(template_ids):
+        if template_id in known:
+            remaining[template_id] = await repo.add_consent(
+                session, openid=openid, template_id=template_id, cap=cap
+            )
+    return remaining
+
+
+async def record_delivery_status(session: AsyncSession, *, msgid: int, status: str) -> bool:
+    """TEMPLATESENDJOBFINISH: success, failed:user block or failed: system failed."""
+    found = await repo.set_delivery_status(session, msgid=msgid, status=status)
+    log.info("notify.delivery_report", msgid=msgid, status=status, found=found)
+    return found
+
+
+async def list_notices(
+    session: AsyncSession, *, status: NoticeStatus | None = None, limit: int = 50
+) -> Sequence[OutboxNotice]:
+    return await repo.notices(session, status=status, limit=limit)
+
+
+async def retry_dead(
+    session: AsyncSession, *, notice_id: int | None = None, now: datetime | None = None
+) -> int:
+    """Give dead notices (one, or all when notice_id is None) a fresh round of attempts."""
+    return await repo.revive(session, now=now or clock.now(), notice_id=notice_id)
