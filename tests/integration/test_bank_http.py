@@ -183,7 +183,8 @@ async def test_timeout_but_booked_then_query_says_paid(
     started = time.monotonic()
     with pytest.raises(BankUnreachable):
         await bank.pay(order(1))
-    assert time.monotonic() - started < CLIENT_TIMEOUT_S + 0.4
+    # Gave up on its own timeout instead of waiting for the late answer (2 s).
+    assert time.monotonic() - started < 2.0
     first = await bank.query("WD000000000001")
     second = await bank.query("WD000000000001")  # the bank "answers twice": same answer
     assert first.status is second.status is BankStatus.PAID

@@ -170,7 +170,8 @@ async def test_slow_wechat_times_out_as_errcode_minus_one(
     with pytest.raises(WeChatApiError) as caught:
         await mp.code_to_session("any")
     assert caught.value.errcode == -1
-    assert time.monotonic() - started < 1.5
+    # Gave up on its own timeout instead of waiting for the late answer (2 s).
+    assert time.monotonic() - started < 2.0
 
 
 async def test_unreachable_wechat_is_errcode_minus_one_without_secret(
