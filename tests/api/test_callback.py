@@ -181,3 +181,9 @@ async def test_events_without_reply_answer_success(
     xml = user.event("LOCATION", Latitude="32.2", Longitude="119.4", Precision="30")
     response = await post(client, user.sign(xml, mode="safe"))
     assert (response.status_code, response.text) == (200, "success")
+
+
+async def test_other_methods_are_not_allowed(client: httpx.AsyncClient) -> None:
+    response = await client.put(URL, content=b"<xml/>")
+    assert response.status_code == 405
+    assert "POST" in response.headers["allow"]

@@ -43,3 +43,34 @@ def test_secret_fields_are_never_rendered() -> None:
         None, "info", {"event": "x", "password": "123456", "access_token": "abc", "n": 1}
     )
     assert event == {"event": "x", "password": "***", "access_token": "***", "n": 1}
+
+
+def test_scrub_masks_digit_runs_in_nested_values_and_keeps_other_strings() -> None:
+    from wxbackend.logs import scrub_personal_data
+
+    event = scrub_personal_data(
+        None,
+        "info",
+        {"event": "x", "note": f"call {MOBILE}", "ids": [{"id": ID_NO}], "code": "1234567890"},
+    )
+    assert event == {
+        "event": "x",
+        "note": "call 138****5678",
+        "ids": [{"id": "110105********002X"}],
+        "code": "1234567890",
+    }
+
+
+def test_a_log_line_that_cannot_be_written_does_not_fail_the_caller(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import io
+    import sys
+
+    from wxbackend.logs import configure_logging
+
+    configure_logging(level="INFO")
+    closed = io.StringIO()
+    closed.close()
+    monkeypatch.setattr(sys, "stderr", closed)
+    structlog.get_logger("test").info("lost")

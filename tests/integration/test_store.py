@@ -24,6 +24,36 @@ async def test_set_if_absent_lets_only_the_first_writer_in(store: Store) -> None
     assert await store.get("once") == str(winner)
 
 
+async def test_set_if_absent_each_sets_absent_keys_and_reports_held_values(store: Store) -> None:
+    await store.set("held", "same")
+    found = await store.set_if_absent_each(
+        [("new", "a", 5), ("held", "same", 5), ("last", "b", None)]
+    )
+    assert found == [None, "same", None]
+    assert (await store.get("new"), await store.get("last")) == ("a", "b")
+    remaining = await store.ttl("new")
+    assert remaining is not None
+    assert 0 < remaining <= 5
+    assert await store.ttl("last") is None
+
+
+async def test_set_if_absent_each_stops_after_a_different_value(store: Store) -> None:
+    await store.set("held", "theirs")
+    found = await store.set_if_absent_each([("held", "mine", 5), ("after", "x", 5)])
+    assert found == ["theirs"]
+    assert await store.get("held") == "theirs"
+    assert await store.get("after") is None
+
+
+async def test_set_if_absent_each_lets_only_the_first_writer_in(store: Store) -> None:
+    results = await asyncio.gather(
+        *(store.set_if_absent_each([("guard", "g", 5), ("claim", str(i), 5)]) for i in range(20))
+    )
+    winners = [i for i, found in enumerate(results) if found == [None, None]]
+    assert len(winners) == 1
+    assert await store.get("claim") == str(winners[0])
+
+
 async def test_delete_if_equals_only_removes_the_expected_value(store: Store) -> None:
     await store.set("token", "new")
     assert await store.delete_if_equals("token", "old") is False

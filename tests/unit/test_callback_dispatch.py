@@ -9,13 +9,15 @@ import pytest
 from wxbackend.callback.crypto import CallbackCrypto
 from wxbackend.callback.deliveries import DeliveryRecords
 from wxbackend.callback.dispatch import CallbackDispatcher
+from wxbackend.callback.errors import ReplayedNonce
 from wxbackend.callback.parsing import parse_message, parse_xml
 from wxbackend.callback.replies import NO_REPLY
 from wxbackend.callback.simulator import SimulatedUser
+from wxbackend.callback.verification import CallbackQuery, NonceRecord
 from wxbackend.config import Settings
 from wxbackend.content import load_content
 from wxbackend.handlers.messages import InboundMessage, Reply, TextReply
-from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
+from wxbackend.handlers.registry import Handler, HandlerContext, HandlerRegistry
 from wxbackend.store import MemoryStore
 from wxbackend.wechat.fakes import FakeOfficialAccount
 
@@ -26,9 +28,12 @@ def ctx() -> HandlerContext:
     return HandlerContext(store=MemoryStore(), settings=Settings(env="test"), content=content)
 
 
+CRYPTO = CallbackCrypto(token="t", encoding_aes_key="A" * 43, app_id="wx")
+
+
 @pytest.fixture
 def message() -> InboundMessage:
-    user = SimulatedUser(CallbackCrypto(token="t", encoding_aes_key="A" * 43, app_id="wx"))
+    user = SimulatedUser(CRYPTO)
     return parse_message(parse_xml(user.text("慢", msg_id=7).encode()))
 
 
@@ -89,3 +94,69 @@ async def test_a_lapsed_claim_is_taken_over(ctx: HandlerContext, message: Inboun
     body = await dispatcher.answer(message, ctx, outbox=lambda: None)
     assert calls == [1]
     assert "办好了" in body
+
+
+def counting_registry(handler: Handler) -> HandlerRegistry:
+    registry = HandlerRegistry()
+    registry.on_keyword("慢")(handler)
+    return registry
+
+
+async def test_a_handler_that_never_waits_runs_in_the_request_task(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    ran_in: list[asyncio.Task[object] | None] = []
+
+    async def instant(message: InboundMessage, ctx: HandlerContext) -> Reply | None:
+        ran_in.append(asyncio.current_task())
+        return TextReply("马上")
+
+    dispatcher = CallbackDispatcher(counting_registry(instant), budget_s=1.0, keep_s=60)
+    body = await dispatcher.answer(message, ctx, outbox=lambda: None)
+    assert "马上" in body
+    assert ran_in == [asyncio.current_task()]
+    assert not dispatcher.pending
+
+
+async def test_a_handler_resumed_in_a_task_gets_results_and_errors_relayed(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    # Suspends on a bare yield, a future that gets a result, one that fails; then fails.
+    async def winding(message: InboundMessage, ctx: HandlerContext) -> Reply | None:
+        await asyncio.sleep(0)
+        loop = asyncio.get_running_loop()
+        ok, bad = loop.create_future(), loop.create_future()
+        loop.call_soon(ok.set_result, "值")
+        loop.call_soon(bad.set_exception, LookupError("gone"))
+        got = await ok
+        try:
+            await bad
+        except LookupError:
+            got += "+错误"
+        if got != "值+错误":
+            return TextReply("wrong")
+        raise RuntimeError("after resuming")
+
+    dispatcher = CallbackDispatcher(counting_registry(winding), budget_s=1.0, keep_s=60)
+    body = await dispatcher.answer(message, ctx, outbox=lambda: None)
+    assert ctx.content["apology"][:10] in body
+
+
+async def test_a_reused_nonce_with_another_body_is_refused_before_claiming(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    calls: list[int] = []
+    dispatcher = CallbackDispatcher(slow_registry(0, calls), budget_s=1.0, keep_s=60)
+    query = CallbackQuery("sig", "1700000000", "n-1", "", "", "")
+    first = NonceRecord.of(query, b"<xml>first</xml>", window_s=300)
+    forged = NonceRecord.of(query, b"<xml>forged</xml>", window_s=300)
+    other = parse_message(parse_xml(SimulatedUser(CRYPTO).text("慢", msg_id=8).encode()))
+    await dispatcher.answer(other, ctx, outbox=lambda: None, nonce=first)
+    with pytest.raises(ReplayedNonce):
+        await dispatcher.answer(message, ctx, outbox=lambda: None, nonce=forged)
+    assert calls == [1]
+    records = DeliveryRecords(ctx.store, lease_s=5, keep_s=60)
+    assert (await records.outcome(message.delivery_key)).state == "unclaimed"
+    # The identical request again is let through (and answered from the record).
+    assert "办好了" in await dispatcher.answer(other, ctx, outbox=lambda: None, nonce=first)
+    assert calls == [1]

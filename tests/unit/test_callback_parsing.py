@@ -63,6 +63,28 @@ def test_parse_refuses_dtds_and_entities(body: bytes) -> None:
         parse_xml(body)
 
 
+def test_parse_refuses_a_doctype_in_another_encoding() -> None:
+    # UTF-16 hides "<!DOCTYPE" from a byte search; the parser itself still refuses it.
+    body = '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><xml><A>1</A></xml>'
+    with pytest.raises(MalformedMessage) as refused:
+        parse_xml(body.encode("utf-16"))
+    assert refused.value.detail["reason"] == "xml_declaration_refused"
+
+
+def test_parse_strips_text_and_shapes_repeats_attributes_and_children() -> None:
+    body = (
+        b"<xml><A> padded </A><B/><R>1</R><R>2</R><T kind='x'>t</T>"
+        b"<N><![CDATA[ <c> ]]><M>m</M></N></xml>"
+    )
+    assert parse_xml(body) == {
+        "A": "padded",
+        "B": None,
+        "R": ["1", "2"],
+        "T": {"@kind": "x", "#text": "t"},
+        "N": {"#text": "<c>", "M": "m"},
+    }
+
+
 @pytest.mark.parametrize(
     "body", [b"", b"<xml>", b"not xml", b"<other><A>1</A></other>", b"<xml>text only</xml>"]
 )

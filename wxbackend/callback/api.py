@@ -1,98 +1,173 @@
 """`/wechat/callback`: URL verification (GET) and messages (POST) in plain, compatible
-and safe mode. Docs: docs/wechat-callback.md."""
+and safe mode. Docs: docs/wechat-callback.md.
+
+A bare ASGI endpoint in front of FastAPI's routing, not a FastAPI route: per message,
+the exception middleware, exit stacks, route matching and dependency resolution cost
+more than verifying, decrypting, parsing and answering it (bench/README.md). It stays
+inside the app's own middleware (500 handler, request id, access log) and renders
+refusals with the handler the app registered for DomainError.
+"""
 
 from __future__ import annotations
 
+import inspect
 import secrets
 import time
-from typing import Literal
+from typing import Any, Literal
 
 import structlog
-from fastapi import APIRouter, Request, Response
+from starlette.requests import Request
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from wxbackend.callback import verification as verify
 from wxbackend.callback.crypto import CiphertextRejected, WrongAppId
-from wxbackend.callback.errors import EncryptionRequired, MalformedMessage, WrongAppIdRejected
+from wxbackend.callback.errors import (
+    CallbackRefused,
+    EncryptionRequired,
+    MalformedMessage,
+    WrongAppIdRejected,
+)
 from wxbackend.callback.parsing import parse_message, parse_xml, text_field
 from wxbackend.callback.replies import NO_REPLY, render_reply
 from wxbackend.callback.runtime import CallbackRuntime
+from wxbackend.errors import DomainError
 from wxbackend.handlers.messages import InboundMessage, TextReply
 from wxbackend.handlers.registry import HandlerContext
-from wxbackend.store import Store
 from wxbackend.wechat.gateway import OfficialAccountApi
 
 log = structlog.get_logger(__name__)
 
-router = APIRouter(tags=["wechat"])
-
 CALLBACK_PATH = "/wechat/callback"
 Mode = Literal["plain", "compatible", "safe"]
 
-
-def _runtime(request: Request) -> CallbackRuntime:
-    runtime: CallbackRuntime = request.app.state.wechat_callback
-    return runtime
+_PLAIN = b"text/plain; charset=utf-8"
+_XML = b"application/xml"
 
 
-@router.get(CALLBACK_PATH, include_in_schema=False)
-async def verify_url(request: Request) -> Response:
-    """WeChat's server-URL check: echo `echostr` when the signature is valid."""
-    runtime = _runtime(request)
-    query = verify.CallbackQuery.from_params(request.query_params)
-    verify.check_fresh(
-        query, now=int(time.time()), window_s=runtime.settings.wechat.oa.timestamp_window_s
+class CallbackFrontDoor:
+    """Innermost middleware: serves `CALLBACK_PATH` itself, passes the rest to routing."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self.callback = CallbackEndpoint()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"] == CALLBACK_PATH:
+            await self.callback(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+class CallbackEndpoint:
+    """The ASGI app behind `CALLBACK_PATH` (GET/HEAD: URL check, POST: a message)."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        app = scope["app"]
+        query = verify.CallbackQuery.from_query_string(scope["query_string"])
+        try:
+            if scope["method"] == "POST":
+                reply = await receive_message(app.state, query, scope, receive)
+                content_type = _PLAIN if reply == NO_REPLY else _XML
+            elif scope["method"] in ("GET", "HEAD"):
+                reply = verify_url(app.state.wechat_callback, query)
+                content_type = _PLAIN
+            else:
+                await _method_not_allowed(send)
+                return
+        except DomainError as exc:
+            # As a route's would be: rendered by the handler the app registered.
+            for cls in type(exc).__mro__:
+                handler = app.exception_handlers.get(cls)
+                if handler is not None:
+                    response = handler(Request(scope, receive), exc)
+                    if inspect.isawaitable(response):
+                        response = await response
+                    await response(scope, receive, send)
+                    return
+            raise
+        body = reply.encode("utf-8")
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 200,
+                "headers": [
+                    (b"content-type", content_type),
+                    (b"content-length", str(len(body)).encode("ascii")),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+async def _method_not_allowed(send: Send) -> None:
+    body = b"Method Not Allowed"
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 405,
+            "headers": [
+                (b"allow", b"GET, HEAD, POST"),
+                (b"content-type", _PLAIN),
+                (b"content-length", str(len(body)).encode("ascii")),
+            ],
+        }
     )
+    await send({"type": "http.response.body", "body": body})
+
+
+def verify_url(runtime: CallbackRuntime, query: verify.CallbackQuery) -> str:
+    """WeChat's server-URL check: echo `echostr` when the signature is valid."""
+    window_s = runtime.settings.wechat.oa.timestamp_window_s
+    verify.check_fresh(query, now=int(time.time()), window_s=window_s)
     verify.check_signature(runtime.crypto, query)
-    return Response(query.echostr, media_type="text/plain")
+    return query.echostr
 
 
-@router.post(CALLBACK_PATH, include_in_schema=False)
-async def receive(request: Request) -> Response:
+async def receive_message(
+    state: Any, query: verify.CallbackQuery, scope: Scope, receive: Receive
+) -> str:
     """A user message or event; answers a passive reply, or "success"."""
-    runtime = _runtime(request)
+    runtime: CallbackRuntime = state.wechat_callback
     oa = runtime.settings.wechat.oa
-    store: Store = request.app.state.store
-    query = verify.CallbackQuery.from_params(request.query_params)
     verify.check_fresh(query, now=int(time.time()), window_s=oa.timestamp_window_s)
     verify.check_signature(runtime.crypto, query)
     if oa.require_encryption and query.encrypt_type != "aes":
         log.warning("callback.refused", reason="encryption_required", mode="plain")
         raise EncryptionRequired
-    body = await verify.read_body(request, limit=oa.max_body_bytes)
+    body = await verify.read_body(scope, receive, limit=oa.max_body_bytes)
 
     mode, message = _open(runtime, query, body)
     if oa.require_encryption and mode != "safe":
         log.warning("callback.refused", reason="encryption_required", mode=mode)
         raise EncryptionRequired
-    await verify.check_not_replayed(store, query, body, window_s=oa.timestamp_window_s)
-
+    nonce = verify.NonceRecord.of(query, body, window_s=oa.timestamp_window_s)
     ctx = HandlerContext(
-        store=store,
+        store=state.store,
         settings=runtime.settings,
         content=runtime.content,
-        sessionmaker=getattr(request.app.state, "sessionmaker", None),
+        sessionmaker=getattr(state, "sessionmaker", None),
     )
 
     def outbox() -> OfficialAccountApi | None:
         # Read when the late reply is ready: the gateway is built by the lifespan.
-        api: OfficialAccountApi | None = getattr(request.app.state, "wechat_oa", None)
+        api: OfficialAccountApi | None = getattr(state, "wechat_oa", None)
         return api
 
     try:
-        reply = await runtime.dispatcher.answer(message, ctx, outbox=outbox)
+        reply = await runtime.dispatcher.answer(message, ctx, outbox=outbox, nonce=nonce)
+    except CallbackRefused:
+        raise
     except Exception:
         # E.g. the store is unreachable: still answer, or WeChat shows the user
         # "该公众号暂时无法提供服务".
         log.exception("callback.dispatch_failed", msg_type=message.msg_type)
         apology = TextReply(runtime.content["apology"])
         reply = render_reply(apology, to=message, now=int(time.time()))
-    if reply == NO_REPLY:
-        return Response(NO_REPLY, media_type="text/plain")
-    if mode == "safe":
-        reply = runtime.crypto.encrypt_reply(
-            reply, timestamp=str(int(time.time())), nonce=secrets.token_hex(8)
-        )
-    return Response(reply, media_type="application/xml")
+    if reply == NO_REPLY or mode != "safe":
+        return reply
+    return runtime.crypto.encrypt_reply(
+        reply, timestamp=str(int(time.time())), nonce=secrets.token_hex(8)
+    )
 
 
 def _open(

@@ -44,8 +44,10 @@ class CallbackCrypto:
         if len(key) != 32:
             raise ValueError("EncodingAESKey must be 43 characters decoding to 32 bytes")
         self._token = token
-        self._key = key
         self._app_id = app_id.encode("utf-8")
+        # A Cipher only holds key and IV (WeChat's IV is the key's first 16 bytes); each
+        # message gets its own encryptor/decryptor context from it.
+        self._cipher = Cipher(algorithms.AES(key), modes.CBC(key[:16]))
 
     def signature(self, timestamp: str, nonce: str) -> str:
         return sign(self._token, timestamp, nonce)
@@ -61,9 +63,6 @@ class CallbackCrypto:
     ) -> bool:
         return signatures_match(self.msg_signature(timestamp, nonce, encrypt), msg_signature)
 
-    def _cipher(self) -> Cipher[modes.CBC]:
-        return Cipher(algorithms.AES(self._key), modes.CBC(self._key[:16]))
-
     def encrypt(self, plaintext: str, *, random_prefix: bytes | None = None) -> str:
         """Base64 of AES-256-CBC(16 random bytes + length + message + appid), padded to 32."""
         body = plaintext.encode("utf-8")
@@ -71,7 +70,7 @@ class CallbackCrypto:
         raw = prefix + struct.pack(">I", len(body)) + body + self._app_id
         pad = _BLOCK - len(raw) % _BLOCK
         raw += bytes([pad]) * pad
-        encryptor = self._cipher().encryptor()
+        encryptor = self._cipher.encryptor()
         return base64.b64encode(encryptor.update(raw) + encryptor.finalize()).decode("ascii")
 
     def decrypt(self, encrypt: str) -> str:
@@ -82,7 +81,7 @@ class CallbackCrypto:
             raise CiphertextRejected("not base64") from exc
         if not data or len(data) % 16:
             raise CiphertextRejected("not a whole number of AES blocks")
-        decryptor = self._cipher().decryptor()
+        decryptor = self._cipher.decryptor()
         raw = decryptor.update(data) + decryptor.finalize()
         pad = raw[-1]
         if not 1 <= pad <= _BLOCK or raw[-pad:] != bytes([pad]) * pad:

@@ -13,9 +13,14 @@ import json
 from dataclasses import dataclass
 from typing import Literal
 
+from wxbackend.callback.verification import NonceRecord
 from wxbackend.store import Store
 
 State = Literal["running", "done", "deferred", "unclaimed"]
+
+_RUNNING = json.dumps({"state": "running"})
+_DEFERRED = json.dumps({"state": "deferred"})
+_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,20 +47,28 @@ class DeliveryRecords:
         # Hashed: keys stay short and carry no openid.
         return "wx:delivery:" + hashlib.sha256(delivery_key.encode("utf-8")).hexdigest()[:40]
 
-    async def claim(self, delivery_key: str) -> bool:
-        """True when this attempt is the first and must run the handler."""
-        value = json.dumps({"state": "running"})
-        return await self._store.set_if_absent(self._key(delivery_key), value, ttl=self._lease_s)
+    async def claim(self, delivery_key: str, *, nonce: NonceRecord | None = None) -> bool:
+        """True when this attempt is the first and must run the handler.
+
+        With `nonce`, the request's (timestamp, nonce) is recorded and checked first, in
+        the same store round trip; a replayed pair raises ReplayedNonce, unclaimed.
+        """
+        key = self._key(delivery_key)
+        if nonce is None:
+            return await self._store.set_if_absent(key, _RUNNING, ttl=self._lease_s)
+        seen = await self._store.set_if_absent_each(
+            [(nonce.key, nonce.digest, nonce.ttl_s), (key, _RUNNING, self._lease_s)]
+        )
+        nonce.check(seen[0])
+        return seen[1] is None
 
     async def finish(self, delivery_key: str, body: str) -> None:
-        value = json.dumps({"state": "done", "body": body}, ensure_ascii=False)
+        value = _encode({"state": "done", "body": body})
         await self._store.set(self._key(delivery_key), value, ttl=self._keep_s)
 
     async def defer(self, delivery_key: str) -> None:
         """The reply goes out as a customer-service message; retries answer "success"."""
-        await self._store.set(
-            self._key(delivery_key), json.dumps({"state": "deferred"}), ttl=self._keep_s
-        )
+        await self._store.set(self._key(delivery_key), _DEFERRED, ttl=self._keep_s)
 
     async def outcome(self, delivery_key: str) -> Outcome:
         raw = await self._store.get(self._key(delivery_key))

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Generator
 from typing import Any
 
 import structlog
 
 from wxbackend.callback.deliveries import DeliveryRecords
 from wxbackend.callback.replies import NO_REPLY, render_reply
+from wxbackend.callback.verification import NonceRecord
 from wxbackend.handlers.messages import InboundMessage, Reply, TextReply, reply_as_text
 from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
 from wxbackend.wechat.gateway import OfficialAccountApi
@@ -42,19 +43,30 @@ class CallbackDispatcher:
             await asyncio.gather(*list(self.pending), return_exceptions=True)
 
     async def answer(
-        self, message: InboundMessage, ctx: HandlerContext, *, outbox: OutboxSource
+        self,
+        message: InboundMessage,
+        ctx: HandlerContext,
+        *,
+        outbox: OutboxSource,
+        nonce: NonceRecord | None = None,
     ) -> str:
-        """The plaintext reply body for this delivery: reply XML or "success"."""
+        """The plaintext reply body for this delivery: reply XML or "success".
+
+        `nonce` is recorded and checked with the claim (ReplayedNonce when reused).
+        """
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.budget_s
         records = DeliveryRecords(ctx.store, lease_s=self.budget_s + 5.0, keep_s=self.keep_s)
         key = message.delivery_key
+        claimed = await records.claim(key, nonce=nonce)
         while True:
-            if await records.claim(key):
+            if claimed:
                 return await self._first_attempt(message, ctx, records, deadline, outbox)
             outcome = await records.wait(key, until=deadline)
             if outcome.state == "unclaimed" and loop.time() < deadline:
-                continue  # the first attempt's worker died; take over
+                # The first attempt's worker died; take over.
+                claimed = await records.claim(key)
+                continue
             log.info("callback.redelivery", msg_type=message.msg_type, state=outcome.state)
             if outcome.state == "done" and outcome.body is not None:
                 return outcome.body
@@ -70,7 +82,15 @@ class CallbackDispatcher:
         deadline: float,
         outbox: OutboxSource,
     ) -> str:
-        task = self._spawn(self._run_handler(message, ctx))
+        run = self._run_handler(message, ctx)
+        # Run the handler here up to its first await of something unfinished: most
+        # (texts, menus) finish before that and need no task, timer or shield. One that
+        # waits goes on in a task, watched against the deadline.
+        try:
+            waiting_on = run.send(None)
+        except StopIteration as finished:
+            return await self._finish(message, records, finished.value)
+        task = self._spawn(_Continue(run, waiting_on).result())
         remaining = max(0.0, deadline - asyncio.get_running_loop().time())
         try:
             reply = await asyncio.wait_for(asyncio.shield(task), timeout=remaining)
@@ -83,6 +103,12 @@ class CallbackDispatcher:
             # The connection went away; the user still gets the answer.
             self._spawn(self._defer_and_send(task, message, records, outbox))
             raise
+        return await self._finish(message, records, reply)
+
+    @staticmethod
+    async def _finish(
+        message: InboundMessage, records: DeliveryRecords, reply: Reply | None
+    ) -> str:
         body = NO_REPLY if reply is None else render_reply(reply, to=message, now=int(time.time()))
         await records.finish(message.delivery_key, body)
         return body
@@ -122,3 +148,40 @@ class CallbackDispatcher:
             log.exception("callback.late_reply_failed", msg_type=message.msg_type)
         else:
             log.info("callback.late_reply_sent", msg_type=message.msg_type)
+
+
+class _Continue:
+    """The rest of a coroutine that already ran up to its first suspension.
+
+    Awaited inside a task, it hands the task what the coroutine was waiting on and
+    relays results, errors and cancellation, as `yield from` would (Python 3.12's eager
+    tasks do this natively; we are on 3.11).
+    """
+
+    def __init__(self, coro: Coroutine[Any, Any, Reply | None], waiting_on: Any) -> None:
+        self._coro = coro
+        self._waiting_on = waiting_on
+
+    def __await__(self) -> Generator[Any, Any, Reply | None]:
+        coro, waiting_on = self._coro, self._waiting_on
+        while True:
+            try:
+                sent = yield waiting_on
+            except GeneratorExit:
+                coro.close()
+                raise
+            except BaseException as exc:  # e.g. CancelledError: the coroutine decides
+                try:
+                    waiting_on = coro.throw(exc)
+                except StopIteration as finished:
+                    result: Reply | None = finished.value
+                    return result
+            else:
+                try:
+                    waiting_on = coro.send(sent)
+                except StopIteration as finished:
+                    result = finished.value
+                    return result
+
+    async def result(self) -> Reply | None:
+        return await self

@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import parse_qsl
 
 import structlog
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect
+from starlette.types import Receive, Scope
 
 from wxbackend.callback.crypto import CallbackCrypto
 from wxbackend.callback.errors import (
@@ -17,7 +19,6 @@ from wxbackend.callback.errors import (
     SignatureRejected,
     StaleTimestamp,
 )
-from wxbackend.store import Store
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +44,20 @@ class CallbackQuery:
             msg_signature=params.get("msg_signature", ""),
             echostr=params.get("echostr", ""),
         )
+
+    @classmethod
+    def from_query_string(cls, query_string: bytes) -> CallbackQuery:
+        """As Starlette reads it (the last of repeated names wins)."""
+        text = query_string.decode("latin-1")
+        if "%" in text or "+" in text:
+            return cls.from_params(dict(parse_qsl(text, keep_blank_values=True)))
+        # WeChat's parameters need no unquoting: skip parse_qsl's per-field work.
+        params = {}
+        for field in text.split("&"):
+            if field:
+                name, _, value = field.partition("=")
+                params[name] = value
+        return cls.from_params(params)
 
 
 def check_fresh(query: CallbackQuery, *, now: int, window_s: int) -> None:
@@ -70,45 +85,60 @@ def check_msg_signature(crypto: CallbackCrypto, query: CallbackQuery, encrypt: s
         raise MsgSignatureRejected
 
 
-async def check_not_replayed(
-    store: Store, query: CallbackQuery, body: bytes, *, window_s: int
-) -> None:
-    """Refuse a (timestamp, nonce) pair reused with a different body.
+@dataclass(frozen=True, slots=True)
+class NonceRecord:
+    """What the store keeps of a request's (timestamp, nonce): its body's SHA-256.
 
-    In plain mode the signature does not cover the body, so a captured query string
-    could otherwise carry any message. An identical resend (an attacker's replay or
-    WeChat resending the same request) is let through: delivery dedupe then replays
-    the first answer without running the handler again.
+    A pair reused with a different body is refused: in plain mode the signature does
+    not cover the body, so a captured query string could otherwise carry any message.
+    An identical resend (an attacker's replay or WeChat resending the same request) is
+    let through: delivery dedupe then replays the first answer without running the
+    handler again. Recorded in the round trip that claims the delivery
+    (`DeliveryRecords.claim`); a store outage there is answered like any other
+    (an apology), so it does not refuse the request.
     """
-    digest = hashlib.sha256(body).hexdigest()
-    key = f"wx:nonce:{query.timestamp}:{hashlib.sha256(query.nonce.encode()).hexdigest()[:32]}"
-    try:
-        # The pair stays acceptable for window_s either side of its timestamp.
-        if await store.set_if_absent(key, digest, ttl=2 * window_s):
+
+    key: str
+    digest: str
+    ttl_s: float
+
+    @classmethod
+    def of(cls, query: CallbackQuery, body: bytes, *, window_s: int) -> NonceRecord:
+        nonce = hashlib.sha256(query.nonce.encode()).hexdigest()[:32]
+        return cls(
+            key=f"wx:nonce:{query.timestamp}:{nonce}",
+            digest=hashlib.sha256(body).hexdigest(),
+            # The pair stays acceptable for window_s either side of its timestamp.
+            ttl_s=2 * window_s,
+        )
+
+    def check(self, seen: str | None) -> None:
+        """`seen`: the digest the store held for the pair before (None: a new pair)."""
+        if seen is None:
             return
-        seen = await store.get(key)
-    except Exception:
-        # Store outage: signature and timestamp window still hold; refusing here would
-        # show every user "该公众号暂时无法提供服务".
-        log.exception("callback.replay_check_unavailable")
-        return
-    if seen == digest:
-        log.info("callback.resent_request")
-        return
-    log.warning("callback.refused", reason="replayed_nonce")
-    raise ReplayedNonce
+        if seen == self.digest:
+            log.info("callback.resent_request")
+            return
+        log.warning("callback.refused", reason="replayed_nonce")
+        raise ReplayedNonce
 
 
-async def read_body(request: Request, *, limit: int) -> bytes:
+async def read_body(scope: Scope, receive: Receive, *, limit: int) -> bytes:
     """The request body, refusing (413) more than `limit` bytes without buffering them."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        log.warning("callback.refused", reason="body_too_large")
-        raise BodyTooLarge
+    for name, value in scope["headers"]:
+        if name == b"content-length":
+            if value.isdigit() and int(value) > limit:
+                log.warning("callback.refused", reason="body_too_large")
+                raise BodyTooLarge
+            break
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect
+        body += message.get("body", b"")
         if len(body) > limit:
             log.warning("callback.refused", reason="body_too_large")
             raise BodyTooLarge
-    return bytes(body)
+        if not message.get("more_body", False):
+            return bytes(body)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Protocol
 
@@ -23,6 +23,16 @@ class Store(Protocol):
 
     async def set_if_absent(self, key: str, value: str, *, ttl: float | None = None) -> bool:
         """Set only when the key does not exist; True when this call set it."""
+        ...
+
+    async def set_if_absent_each(
+        self, items: Sequence[tuple[str, str, float | None]]
+    ) -> list[str | None]:
+        """`set_if_absent` for each (key, value, ttl) in order, in one round trip.
+
+        Returns the value each key held (None where this call set it) and stops after
+        the first key that holds a value other than the one offered. Atomic on Redis.
+        """
         ...
 
     async def delete(self, key: str) -> None: ...

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
 _NO_EXPIRY = float("inf")
 
@@ -41,6 +42,21 @@ class MemoryStore:
             return False
         self._data[self._prefix + key] = (value, self._expiry(ttl))
         return True
+
+    async def set_if_absent_each(
+        self, items: Sequence[tuple[str, str, float | None]]
+    ) -> list[str | None]:
+        found: list[str | None] = []
+        for key, value, ttl in items:
+            item = self._live(key)
+            if item is None:
+                self._data[self._prefix + key] = (value, self._expiry(ttl))
+                found.append(None)
+                continue
+            found.append(item[0])
+            if item[0] != value:
+                break
+        return found
 
     async def delete(self, key: str) -> None:
         self._data.pop(self._prefix + key, None)

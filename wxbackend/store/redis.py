@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from redis.asyncio import Redis
@@ -22,6 +23,29 @@ end
 return value
 """
 
+# KEYS: the keys; ARGV: value and ttl in ms (0: none) per key. false becomes a nil reply.
+_SET_IF_ABSENT_EACH = """
+local found = {}
+for i, key in ipairs(KEYS) do
+    local value, ms = ARGV[2 * i - 1], tonumber(ARGV[2 * i])
+    local current = redis.call('get', key)
+    if not current then
+        if ms > 0 then
+            redis.call('set', key, value, 'px', ms)
+        else
+            redis.call('set', key, value)
+        end
+        found[i] = false
+    else
+        found[i] = current
+        if current ~= value then
+            break
+        end
+    end
+end
+return found
+"""
+
 
 class RedisStore:
     """Store on a Redis server; every key carries the deployment prefix."""
@@ -33,6 +57,7 @@ class RedisStore:
         self._prefix = prefix
         self._delete_if_equals = self._redis.register_script(_DELETE_IF_EQUALS)
         self._incr_with_ttl = self._redis.register_script(_INCR_WITH_TTL)
+        self._set_if_absent_each = self._redis.register_script(_SET_IF_ABSENT_EACH)
 
     @property
     def client(self) -> Redis:
@@ -53,6 +78,17 @@ class RedisStore:
 
     async def set_if_absent(self, key: str, value: str, *, ttl: float | None = None) -> bool:
         return bool(await self._redis.set(self._k(key), value, px=self._ms(ttl), nx=True))
+
+    async def set_if_absent_each(
+        self, items: Sequence[tuple[str, str, float | None]]
+    ) -> list[str | None]:
+        args: list[str | int] = []
+        for _key, value, ttl in items:
+            args += [value, self._ms(ttl) or 0]
+        result: Any = await self._set_if_absent_each(
+            keys=[self._k(key) for key, _value, _ttl in items], args=args
+        )
+        return [None if value is None else str(value) for value in result]
 
     async def delete(self, key: str) -> None:
         await self._redis.delete(self._k(key))
