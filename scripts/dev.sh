@@ -11,6 +11,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "==> installing wxbackend into .venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e .
+bash scripts/vendor_weui.sh
 
 echo "==> migrating the database"
 .venv/bin/wxbackend db upgrade

@@ -14,6 +14,24 @@ if [ ! -x .venv/bin/python ]; then
 fi
 echo "==> installing wxbackend with its test tools"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+bash scripts/vendor_weui.sh
+
+# The browser tests (tests/browser/) drive Debian's chromium with Playwright; never
+# `playwright install` (it downloads its own browsers). A Chinese font makes their
+# screenshots readable. Under CI a missing chromium fails those tests, never skips them.
+browser_packages=()
+[ -x /usr/bin/chromium ] || browser_packages+=(chromium)
+{ command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; } ||
+    browser_packages+=(fonts-wqy-microhei)
+if [ "${#browser_packages[@]}" -gt 0 ]; then
+    if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+        echo "==> installing for the browser tests: apt-get install -y ${browser_packages[*]}"
+        apt-get update -q && apt-get install -y -q "${browser_packages[@]}"
+    else
+        echo "WARNING: missing ${browser_packages[*]} (sudo apt-get install -y ${browser_packages[*]});" \
+            "without chromium the browser tests are skipped here and fail under CI" >&2
+    fi
+fi
 
 echo "==> ruff (lint and format)"
 .venv/bin/ruff check wxbackend tests bench scripts

@@ -20,6 +20,7 @@ from wxbackend.config import Settings
 from wxbackend.db import create_engine, create_sessionmaker
 from wxbackend.errors import DomainError
 from wxbackend.gateways import Gateways, build_gateways
+from wxbackend.h5 import install_h5
 from wxbackend.health.api import router as health_router
 from wxbackend.logs import configure_logging
 from wxbackend.middleware import RequestContextMiddleware
@@ -141,6 +142,7 @@ def create_app(
     app.include_router(withdraw_router)
     app.include_router(notify_router)
     install_callback(app)
+    install_h5(app)
     if settings.sandbox.enabled:
         app.mount("/sandbox", create_sandbox_app(settings))
     return app

@@ -1,0 +1,272 @@
+"""The step pages: sign-up (签约绑定), password reset and unbinding by face.
+
+Each flow is the caller's own procedure in `bind.signing` (found by channel + openid),
+walked one form at a time; the face check leaves for 慧眼's page and comes back to
+`<flow>/face-done?token=...`, where the result is read server-side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request, Response
+
+from wxbackend.bind import binding, signing
+from wxbackend.bind.context import BindContext
+from wxbackend.bind.deps import BindContextDep
+from wxbackend.bind.errors import AlreadyBound
+from wxbackend.bind.models import Purpose, Signing, SigningStep
+from wxbackend.errors import DomainError
+from wxbackend.fund import service as fund
+from wxbackend.h5.web import (
+    Errors,
+    FormDep,
+    H5User,
+    PageRoute,
+    UserDep,
+    form_errors,
+    redirect,
+    render,
+    text,
+)
+from wxbackend.security.masking import mask_mobile
+
+router = APIRouter(prefix="/h5", route_class=PageRoute, include_in_schema=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Flow:
+    key: str
+    purpose: Purpose
+    base: str  # the flow's page; its forms post below it
+    title: str
+    done_title: str
+    done_text: str
+    done_link: tuple[str, str]  # (path, label)
+
+
+FLOWS = (
+    Flow(
+        "signup",
+        Purpose.SIGNING,
+        "/h5/signup",
+        "签约绑定",
+        "签约成功",
+        "您的微信已绑定公积金账户，现在可以查询账户、办理提取。",
+        ("/h5/account", "查看我的账户"),
+    ),
+    Flow(
+        "reset",
+        Purpose.PASSWORD_RESET,
+        "/h5/password/reset",
+        "重置查询密码",
+        "密码已重置",
+        "新的查询密码已生效，请牢记并妥善保管，不要告诉他人。",
+        ("/h5/", "返回首页"),
+    ),
+    Flow(
+        "unbind",
+        Purpose.UNBIND,
+        "/h5/unbind/face",
+        "刷脸解除绑定",
+        "已解除绑定",
+        "您的微信已与公积金账户解除绑定。如需再次使用，请重新签约绑定。",
+        ("/h5/signup", "重新签约绑定"),
+    ),
+)
+
+AGREEMENT_POINTS = (
+    "本服务由住房公积金管理中心通过微信公众号提供，用于查询本人公积金信息、办理提取等线上业务。",
+    "签约需核验您的姓名、身份证号码、登记手机号码，并通过腾讯云慧眼进行人脸识别，确认为本人操作。",
+    "查询密码为6位数字，请勿告知他人；连续输错5次将锁定30分钟。",
+    "提取资金只转入您本人的I类借记卡。通过本服务提交的申请与到柜台办理具有同等效力。",
+    "中心依法保护您的个人信息，仅用于办理公积金业务，不会向无关第三方提供。",
+)
+
+
+async def _procedure(ctx: BindContext, user: H5User, flow: Flow) -> Signing:
+    s = user.session
+    return await signing.procedure(
+        ctx, purpose=flow.purpose, channel=s.channel, openid=s.openid, unionid=s.unionid
+    )
+
+
+async def _step_page(
+    request: Request,
+    ctx: BindContext,
+    user: H5User,
+    flow: Flow,
+    *,
+    errors: Errors | None = None,
+    status: int = 200,
+    values: dict[str, str] | None = None,
+) -> Response:
+    proc = await _procedure(ctx, user, flow)
+    if proc.step is SigningStep.BOUND:
+        return redirect(flow.base + "/done")
+    context: dict[str, Any] = {"step": proc.step.value, "masked_mobile": None}
+    if proc.account_id is not None and proc.step in (SigningStep.SMS, SigningStep.PASSWORD):
+        mobile = fund.reveal_mobile(ctx.vault, await signing.signing_account(ctx, proc))
+        context["masked_mobile"] = mask_mobile(mobile) if mobile else None
+    if proc.step is SigningStep.PASSWORD:
+        context["must_set"] = (await binding.password_mode(ctx, proc)).must_set
+    steps = [s.value for s in signing.STEPS[flow.purpose] if s is not SigningStep.BOUND]
+    return render(
+        request,
+        "steps.html",
+        http_status=status,
+        user=user,
+        flow=flow,
+        steps=steps,
+        agreement=AGREEMENT_POINTS,
+        agreement_version=ctx.settings.agreement_version,
+        errors=errors or {},
+        values=values or {},
+        sent=request.query_params.get("sent") == "1",
+        **context,
+    )
+
+
+async def _refused(
+    request: Request,
+    ctx: BindContext,
+    user: H5User,
+    flow: Flow,
+    exc: DomainError,
+    values: dict[str, str] | None = None,
+) -> Response:
+    # The refused work is undone before the page is drawn again (the audit trail is not).
+    await ctx.session.rollback()
+    errors = form_errors(exc)
+    return await _step_page(
+        request, ctx, user, flow, errors=errors, status=exc.status, values=values
+    )
+
+
+def _add_flow(flow: Flow) -> None:
+    @router.get(flow.base.removeprefix("/h5"), name=f"{flow.key}_page")
+    async def page(request: Request, ctx: BindContextDep, user: UserDep) -> Response:
+        if flow.purpose is Purpose.SIGNING:
+            try:
+                return await _step_page(request, ctx, user, flow)
+            except AlreadyBound:
+                return redirect(flow.base + "/done")
+        return await _step_page(request, ctx, user, flow)
+
+    @router.get(flow.base.removeprefix("/h5") + "/done", name=f"{flow.key}_done")
+    async def done(request: Request, user: UserDep) -> Response:
+        return render(request, "done.html", user=user, flow=flow)
+
+    @router.post(flow.base.removeprefix("/h5") + "/sms", name=f"{flow.key}_sms")
+    async def send_sms(
+        request: Request, ctx: BindContextDep, user: UserDep, _form: FormDep
+    ) -> Response:
+        try:
+            await signing.send_sms_code(ctx, await _procedure(ctx, user, flow))
+        except DomainError as exc:
+            return await _refused(request, ctx, user, flow, exc)
+        return redirect(flow.base + "?sent=1")
+
+    @router.post(flow.base.removeprefix("/h5") + "/sms/verify", name=f"{flow.key}_sms_verify")
+    async def verify_sms(
+        request: Request, ctx: BindContextDep, user: UserDep, form: FormDep
+    ) -> Response:
+        code = text(form, "code", max_len=6)
+        try:
+            await signing.verify_sms_code(ctx, await _procedure(ctx, user, flow), code=code)
+        except DomainError as exc:
+            return await _refused(request, ctx, user, flow, exc)
+        return redirect(flow.base)
+
+    @router.post(flow.base.removeprefix("/h5") + "/face", name=f"{flow.key}_face")
+    async def start_face(
+        request: Request, ctx: BindContextDep, user: UserDep, _form: FormDep
+    ) -> Response:
+        base_url = request.app.state.settings.server.public_base_url
+        try:
+            proc = await _procedure(ctx, user, flow)
+            started = await signing.start_face(
+                ctx, proc, redirect_url=base_url + flow.base + "/face-done"
+            )
+        except DomainError as exc:
+            return await _refused(request, ctx, user, flow, exc)
+        # 慧眼's own page (the sandbox's locally); it comes back with ?token=<BizToken>.
+        return redirect(started.url or flow.base)
+
+    @router.get(flow.base.removeprefix("/h5") + "/face-done", name=f"{flow.key}_face_done")
+    async def face_done(
+        request: Request, ctx: BindContextDep, user: UserDep, token: str | None = None
+    ) -> Response:
+        # Reading the result is safe on a GET: only this openid's own check can pass.
+        try:
+            proc = await _procedure(ctx, user, flow)
+            if proc.step is SigningStep.FACE:
+                await signing.check_face(ctx, proc, ref=(token or "")[:128] or None)
+                if flow.purpose is Purpose.UNBIND:
+                    await binding.complete_unbind_by_face(ctx, proc)
+        except DomainError as exc:
+            return await _refused(request, ctx, user, flow, exc)
+        return redirect(flow.base + "/done" if flow.purpose is Purpose.UNBIND else flow.base)
+
+    if flow.purpose is Purpose.UNBIND:
+        return
+
+    @router.post(flow.base.removeprefix("/h5") + "/password", name=f"{flow.key}_password")
+    async def set_password(
+        request: Request, ctx: BindContextDep, user: UserDep, form: FormDep
+    ) -> Response:
+        password = text(form, "password", max_len=6)
+        confirm = text(form, "confirm", max_len=6)
+        proc = await _procedure(ctx, user, flow)
+        must_set = (await binding.password_mode(ctx, proc)).must_set
+        if not (password.isdigit() and len(password) == 6):
+            errors = {"password": "请输入6位数字密码。"}
+            return await _step_page(request, ctx, user, flow, errors=errors, status=422)
+        if must_set and confirm != password:
+            errors = {"confirm": "两次输入的密码不一致。"}
+            return await _step_page(request, ctx, user, flow, errors=errors, status=422)
+        try:
+            if flow.purpose is Purpose.SIGNING:
+                await binding.complete_signing(ctx, proc, password=password)
+            else:
+                await binding.complete_password_reset(ctx, proc, password=password)
+        except DomainError as exc:
+            return await _refused(request, ctx, user, flow, exc)
+        return redirect(flow.base + "/done")
+
+
+for _flow in FLOWS:
+    _add_flow(_flow)
+
+
+@router.post("/signup/agreement")
+async def accept_agreement(
+    request: Request, ctx: BindContextDep, user: UserDep, form: FormDep
+) -> Response:
+    flow = FLOWS[0]
+    if form.get("agree") != "1":
+        errors = {"agree": "请阅读并勾选同意服务协议。"}
+        return await _step_page(request, ctx, user, flow, errors=errors, status=422)
+    try:
+        version = text(form, "version", max_len=32)
+        await signing.accept_agreement(ctx, await _procedure(ctx, user, flow), version=version)
+    except DomainError as exc:
+        return await _refused(request, ctx, user, flow, exc)
+    return redirect(flow.base)
+
+
+@router.post("/signup/identity")
+async def submit_identity(
+    request: Request, ctx: BindContextDep, user: UserDep, form: FormDep
+) -> Response:
+    flow = FLOWS[0]
+    name = text(form, "name", max_len=32)
+    id_no = text(form, "id_no", max_len=18)
+    values = {"name": name}  # the ID number is never echoed back into the page
+    try:
+        proc = await _procedure(ctx, user, flow)
+        await signing.submit_identity(ctx, proc, name=name, id_no=id_no)
+    except DomainError as exc:
+        return await _refused(request, ctx, user, flow, exc, values)
+    return redirect(flow.base)
