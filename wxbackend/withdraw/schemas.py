@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 from wxbackend.withdraw.models import WithdrawalStatus
 
 STATUS_NAMES: dict[WithdrawalStatus, str] = {
-    WithdrawalStatus.SUBMITTED: "待上传材料",
+    WithdrawalStatus.SUBMITTED: "已提交",
     WithdrawalStatus.UNDER_REVIEW: "审核中",
     WithdrawalStatus.APPROVED: "审核通过，待支付",
     WithdrawalStatus.PAYING: "支付中",

@@ -47,7 +47,7 @@ async def withdrawal_view(
         amount=withdrawal.amount,
         amount_text=format_yuan(withdrawal.amount),
         status=withdrawal.status,
-        status_name=STATUS_NAMES[withdrawal.status],
+        status_name="待上传材料" if missing else STATUS_NAMES[withdrawal.status],
         reason=withdrawal.reason,
         card=card.masked if card else "",
         applied_on=withdrawal.applied_on,
