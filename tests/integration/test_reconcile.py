@@ -6,11 +6,10 @@ from datetime import UTC, date, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests.builders import make_account
-from wxbackend.security.masking import mask_card_no
+from tests.builders import make_account, make_card
 from wxbackend.security.pii import Vault
 from wxbackend.withdraw.bank import BankStatus
-from wxbackend.withdraw.models import BankCard, CardStatus, Withdrawal, WithdrawalStatus
+from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 from wxbackend.withdraw.reconcile import MismatchKind, StatementEntry, reconcile
 
 # A day no other test pays on: the session database is shared by the whole run.
@@ -30,20 +29,7 @@ async def make_withdrawal(
 ) -> Withdrawal:
     """An account with an active card and one withdrawal in `status` (no journal entry)."""
     account = await make_account(session, vault)
-    sealed = vault.seal(card_no)
-    card = BankCard(
-        account_id=account.id,
-        bank_code="ICBC",
-        card_no_enc=sealed.blob,
-        card_no_hash=vault.lookup_hash("card_no", card_no),
-        pii_key_id=sealed.key_id,
-        masked=mask_card_no(card_no),
-        status=CardStatus.ACTIVE,
-        type1_confirmed_at=datetime.now(UTC),
-        verified_at=datetime.now(UTC),
-    )
-    session.add(card)
-    await session.flush()
+    card = await make_card(session, vault, account, card_no=card_no)
     withdrawal = Withdrawal(
         account_id=account.id,
         card_id=card.id,

@@ -101,6 +101,18 @@ async def procedure(
     return signing
 
 
+def audit_refusal(ctx: BindContext, signing: Signing, action: str, reason: str) -> None:
+    """Record a refused step of this procedure (its user, channel and account)."""
+    ctx.audit.record(
+        action,
+        AuditOutcome.REFUSED,
+        channel=signing.channel,
+        openid=signing.openid,
+        account_id=signing.account_id,
+        reason=reason,
+    )
+
+
 def advance(signing: Signing) -> None:
     steps = STEPS[signing.purpose]
     signing.step = steps[steps.index(signing.step) + 1]
@@ -144,13 +156,7 @@ async def submit_identity(ctx: BindContext, signing: Signing, *, name: str, id_n
         (a for a in candidates if a.name == name and a.status is not AccountStatus.CLOSED), None
     )
     if account is None:
-        ctx.audit.record(
-            "signing.identity",
-            AuditOutcome.REFUSED,
-            channel=signing.channel,
-            openid=signing.openid,
-            reason="identity_not_matched",
-        )
+        audit_refusal(ctx, signing, "signing.identity", "identity_not_matched")
         raise IdentityNotMatched()
     for binding in await repo.bindings_for_account(ctx.session, account.id):
         if binding.channel is signing.channel and binding.openid != signing.openid:
@@ -214,14 +220,7 @@ async def verify_sms_code(ctx: BindContext, signing: Signing, *, code: str) -> N
         await ctx.store.delete(f"sms:code:{signing.id}")
         raise SmsCodeExpired("验证码错误次数过多，请重新获取验证码。")
     if not hmac.compare_digest(json.loads(raw)["hash"], _code_hash(signing, code.strip())):
-        ctx.audit.record(
-            "signing.sms",
-            AuditOutcome.REFUSED,
-            channel=signing.channel,
-            openid=signing.openid,
-            account_id=signing.account_id,
-            reason="sms_code_wrong",
-        )
+        audit_refusal(ctx, signing, "signing.sms", "sms_code_wrong")
         left = ctx.settings.sms_max_tries - tries
         raise SmsCodeWrong(f"短信验证码错误，还可尝试{left}次。", attempts_left=left)
     await ctx.store.delete(f"sms:code:{signing.id}")
@@ -264,14 +263,7 @@ async def check_face(ctx: BindContext, signing: Signing, *, ref: str | None = No
         raise WrongStep("请先进行人脸识别。")
     if ref is not None and not hmac.compare_digest(ref, signing.face_ref):
         # A check started by someone else (another openid or another signing).
-        ctx.audit.record(
-            "signing.face",
-            AuditOutcome.REFUSED,
-            channel=signing.channel,
-            openid=signing.openid,
-            account_id=signing.account_id,
-            reason="foreign_verification",
-        )
+        audit_refusal(ctx, signing, "signing.face", "foreign_verification")
         raise FaceNotPassed("该人脸核验不属于本次签约，请重新进行人脸识别。")
     if signing.face_expires_at is not None and signing.face_expires_at <= now():
         raise FaceNotPassed("人脸核验已过期，请重新进行人脸识别。")
@@ -283,14 +275,7 @@ async def check_face(ctx: BindContext, signing: Signing, *, ref: str | None = No
         nonce=signing.face_nonce,
     )
     if not result.passed:
-        ctx.audit.record(
-            "signing.face",
-            AuditOutcome.REFUSED,
-            channel=signing.channel,
-            openid=signing.openid,
-            account_id=signing.account_id,
-            reason=result.reason.value,
-        )
+        audit_refusal(ctx, signing, "signing.face", result.reason.value)
         raise FaceNotPassed(result.message)
     signing.face_passed_at = now()
     advance(signing)
