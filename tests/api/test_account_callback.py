@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 
 from tests.api.signing_world import World
 from tests.api.test_account_api import add_loan, add_withdrawal, bound
 from tests.builders import next_number
+from wxbackend.bind import repository as bind_repo
 from wxbackend.bind.initial import issue_initial_passwords
+from wxbackend.bind.models import Channel
 from wxbackend.callback.runtime import callback_crypto
 from wxbackend.callback.simulator import SimulatedUser
 from wxbackend.content import load_content
 from wxbackend.db import session_scope
+from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, Employer, FundAccount
 from wxbackend.handlers import menu_keys
 from wxbackend.handlers.messages import TEXT_REPLY_MAX_BYTES
@@ -55,6 +59,27 @@ async def test_account_query_for_a_bound_follower(world: World) -> None:
     # The same answer to the words people type.
     assert await ask(world, openid, "", text="余额") == text
     assert await ask(world, openid, "", text="我想查询一下") == text
+
+
+async def test_account_query_answers_from_the_current_state(world: World) -> None:
+    _, openid, person = await bound(world, oa=True, name="王建国")
+    assert "账户余额：¥5,760.00" in await ask(world, openid, menu_keys.ACCOUNT_QUERY)
+    this_month = date.today().replace(day=1)
+    async with session_scope(world.sessionmaker) as session:
+        account = await session.get(FundAccount, person.account.id)
+        assert account is not None
+        await fund.post_deposit(session, account=account, month=this_month, posted_on=date.today())
+    text = await ask(world, openid, menu_keys.ACCOUNT_QUERY)
+    assert "账户余额：¥7,680.00" in text
+    assert f"缴至：{this_month.year}年{this_month.month}月" in text
+
+    async with session_scope(world.sessionmaker) as session:
+        found = await bind_repo.binding_for_openid(
+            session, channel=Channel.OFFICIAL_ACCOUNT, openid=openid
+        )
+        assert found is not None
+        await bind_repo.remove_binding(session, found.id)
+    assert await ask(world, openid, menu_keys.ACCOUNT_QUERY) == texts(world)["binding"]
 
 
 async def test_every_account_key_for_unbound_followers_explains_binding(world: World) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.fund.models import (
@@ -19,6 +19,27 @@ from wxbackend.fund.models import (
 )
 from wxbackend.withdraw.models import BankCard, Withdrawal, WithdrawalEvent
 
+# Built once (the overview is the most asked question, every 账户查询 click): a statement
+# object keeps its SQLAlchemy cache key, so nothing is rebuilt or re-keyed per request.
+_YEAR_TOTAL = (
+    select(func.coalesce(func.sum(Deposit.employer_amount + Deposit.employee_amount), 0))
+    .where(
+        Deposit.account_id == bindparam("account_id"),
+        Deposit.paid_for_month >= bindparam("start"),
+        Deposit.paid_for_month <= bindparam("end"),
+    )
+    .scalar_subquery()
+)
+_ACTIVE_LOAN = (
+    select(Loan.id)
+    .where(Loan.account_id == bindparam("account_id"), Loan.status == LoanStatus.ACTIVE)
+    .exists()
+)
+_EMPLOYER_NAME = (
+    select(Employer.name).where(Employer.id == bindparam("employer_id")).scalar_subquery()
+)
+_OVERVIEW_EXTRAS = select(_EMPLOYER_NAME, _YEAR_TOTAL, _ACTIVE_LOAN)
+
 
 async def overview_extras(
     session: AsyncSession, *, account_id: int, employer_id: int, start: date, end: date
@@ -27,22 +48,8 @@ async def overview_extras(
 
     One round trip: the overview is the most asked question (every 账户查询 click).
     """
-    year_total = (
-        select(func.coalesce(func.sum(Deposit.employer_amount + Deposit.employee_amount), 0))
-        .where(
-            Deposit.account_id == account_id,
-            Deposit.paid_for_month >= start,
-            Deposit.paid_for_month <= end,
-        )
-        .scalar_subquery()
-    )
-    active_loan = (
-        select(Loan.id)
-        .where(Loan.account_id == account_id, Loan.status == LoanStatus.ACTIVE)
-        .exists()
-    )
-    name = select(Employer.name).where(Employer.id == employer_id).scalar_subquery()
-    row = (await session.execute(select(name, year_total, active_loan))).one()
+    params = {"account_id": account_id, "employer_id": employer_id, "start": start, "end": end}
+    row = (await session.execute(_OVERVIEW_EXTRAS, params)).one()
     return row[0], int(row[1]), bool(row[2])
 
 

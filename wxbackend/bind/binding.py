@@ -149,10 +149,7 @@ async def complete_password_reset(ctx: BindContext, signing: Signing, *, passwor
 
 async def bound_account(ctx: BindContext, *, channel: Channel, openid: str) -> FundAccount:
     """The caller's own account; NotBound when this openid is not bound."""
-    binding = await repo.binding_for_openid(ctx.session, channel=channel, openid=openid)
-    if binding is None:
-        raise NotBound()
-    account = await fund.get_account(ctx.session, binding.account_id)
+    account = await repo.account_for_openid(ctx.session, channel=channel, openid=openid)
     if account is None:
         raise NotBound()
     return account
@@ -160,9 +157,13 @@ async def bound_account(ctx: BindContext, *, channel: Channel, openid: str) -> F
 
 async def queryable_account(ctx: BindContext, *, channel: Channel, openid: str) -> FundAccount:
     """The caller's account, once any initial password has been changed."""
-    account = await bound_account(ctx, channel=channel, openid=openid)
-    credential = await repo.get_credential(ctx.session, account.id)
-    if credential is None or credential.is_initial:
+    found = await repo.account_and_credential_for_openid(
+        ctx.session, channel=channel, openid=openid
+    )
+    if found is None:
+        raise NotBound()
+    account, is_initial = found
+    if is_initial is None or is_initial:
         raise InitialPasswordMustChange()
     return account
 

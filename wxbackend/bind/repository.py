@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.bind.models import AuditEvent, Binding, Channel, Credential, Purpose, Signing
+from wxbackend.fund.models import FundAccount
 
 
 async def open_signing(
@@ -38,6 +39,38 @@ async def binding_for_openid(
     return await session.scalar(
         select(Binding).where(Binding.channel == channel, Binding.openid == openid)
     )
+
+
+# The caller's account by its binding, built once: every account question starts here, and
+# a statement object built once keeps its SQLAlchemy cache key (no rebuild per request).
+_BOUND_ACCOUNT = (
+    select(FundAccount)
+    .join(Binding, Binding.account_id == FundAccount.id)
+    .where(Binding.channel == bindparam("channel"), Binding.openid == bindparam("openid"))
+)
+_BOUND_ACCOUNT_AND_CREDENTIAL = (
+    select(FundAccount, Credential.is_initial)
+    .join(Binding, Binding.account_id == FundAccount.id)
+    .outerjoin(Credential, Credential.account_id == FundAccount.id)
+    .where(Binding.channel == bindparam("channel"), Binding.openid == bindparam("openid"))
+)
+
+
+async def account_for_openid(
+    session: AsyncSession, *, channel: Channel, openid: str
+) -> FundAccount | None:
+    """The fund account bound to this openid, in one statement (binding joined to account)."""
+    params = {"channel": channel, "openid": openid}
+    return (await session.execute(_BOUND_ACCOUNT, params)).scalar_one_or_none()
+
+
+async def account_and_credential_for_openid(
+    session: AsyncSession, *, channel: Channel, openid: str
+) -> tuple[FundAccount, bool | None] | None:
+    """The bound account and whether its password is initial (None: no password), at once."""
+    params = {"channel": channel, "openid": openid}
+    row = (await session.execute(_BOUND_ACCOUNT_AND_CREDENTIAL, params)).one_or_none()
+    return None if row is None else (row[0], row[1])
 
 
 async def bindings_for_account(session: AsyncSession, account_id: int) -> Sequence[Binding]:
