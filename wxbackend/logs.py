@@ -131,6 +131,8 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     logging.getLogger("tencentcloud_sdk_common").setLevel(logging.INFO)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("urllib3").setLevel(logging.WARNING)
+    # /readyz asks Alembic for the schema revision on every probe: two INFO lines each.
+    logging.getLogger("alembic.runtime.migration").setLevel(logging.WARNING)
     # Our own access log masks the path; uvicorn's would print query strings verbatim.
     logging.getLogger("uvicorn.access").disabled = True
     for name in ("uvicorn", "uvicorn.error"):
