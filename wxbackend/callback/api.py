@@ -146,6 +146,7 @@ async def receive_message(
         settings=runtime.settings,
         content=runtime.content,
         sessionmaker=getattr(state, "sessionmaker", None),
+        vault=getattr(state, "vault", None),
     )
 
     def outbox() -> OfficialAccountApi | None:

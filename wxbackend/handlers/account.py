@@ -20,7 +20,6 @@ from wxbackend.bind.errors import NotBound
 from wxbackend.bind.models import Channel
 from wxbackend.bind.passwords import InitialPasswordMustChange
 from wxbackend.clock import today_in_china
-from wxbackend.config import Settings
 from wxbackend.db import session_scope
 from wxbackend.fund.models import AccountStatus, LoanStatus
 from wxbackend.handlers import menu_keys
@@ -42,16 +41,6 @@ class _NoSms:
         self, *, phone: str, params: Sequence[str], template_id: str | None = None
     ) -> None:
         raise RuntimeError("account queries send no SMS")
-
-
-_vaults: dict[int, tuple[Settings, Vault]] = {}
-
-
-def _vault(settings: Settings) -> Vault:
-    kept = _vaults.get(id(settings))
-    if kept is None or kept[0] is not settings:
-        kept = _vaults[id(settings)] = (settings, Vault.from_settings(settings.security))
-    return kept[1]
 
 
 def _link(ctx: HandlerContext, page: str, label: str) -> str:
@@ -164,12 +153,15 @@ async def _loan(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
 
 
 def _bind_context(
-    session: AsyncSession, ctx: HandlerContext, sessionmaker: async_sessionmaker[AsyncSession]
+    session: AsyncSession,
+    ctx: HandlerContext,
+    sessionmaker: async_sessionmaker[AsyncSession],
+    vault: Vault,
 ) -> BindContext:
     return BindContext(
         session=session,
         store=ctx.store,
-        vault=_vault(ctx.settings),
+        vault=vault,
         settings=ctx.settings.signing,
         sms=_NoSms(),
         faces={},
@@ -178,12 +170,12 @@ def _bind_context(
 
 
 async def _answer(summary: Summary, message: InboundMessage, ctx: HandlerContext) -> Reply:
-    sessionmaker = ctx.sessionmaker
-    if sessionmaker is None:  # no database (handler unit tests): nobody is bound
+    sessionmaker, vault = ctx.sessionmaker, ctx.vault
+    if sessionmaker is None or vault is None:  # no database (handler unit tests): unbound
         return TextReply(ctx.content["binding"])
     try:
         async with session_scope(sessionmaker) as session:
-            bctx = _bind_context(session, ctx, sessionmaker)
+            bctx = _bind_context(session, ctx, sessionmaker, vault)
             text = await summary(bctx, message.openid, ctx)
     except NotBound:
         return TextReply(ctx.content["binding"])

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from wxbackend.config import Settings
     from wxbackend.content import Content
+    from wxbackend.security.pii import Vault
     from wxbackend.store import Store
 
 
@@ -26,6 +27,8 @@ class HandlerContext:
     content: Content
     # Domain services open their unit of work from this (None in handler unit tests).
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
+    # The app's personal-data vault (built once in the lifespan; None without a database).
+    vault: Vault | None = None
     services: dict[str, Any] = field(default_factory=dict)
 
 
