@@ -11,7 +11,6 @@ from wxbackend.account.display import (
     mask_employer,
     month_text,
     month_text_of,
-    withdrawal_kind_name,
     withdrawal_status_label,
 )
 from wxbackend.fund.models import AccountStatus
@@ -37,8 +36,6 @@ def test_employer_names_keep_only_both_ends(name: str, masked: str) -> None:
 def test_months_and_labels() -> None:
     assert month_text(date(2026, 10, 1)) == "2026年10月"
     assert month_text_of("2026-07") == "2026年7月"
-    assert withdrawal_kind_name("rent") == "租房提取"
-    assert withdrawal_kind_name("custom_kind") == "custom_kind"
     assert withdrawal_status_label("under_review") == "审核中"
     assert withdrawal_status_label("something_new") == "something_new"
     assert set(STATUS_NOTES) == set(AccountStatus)

@@ -6,6 +6,7 @@ from datetime import date
 
 from wxbackend.fund.models import AccountStatus, EntryType, RepaymentMethod, RepaymentStatus
 from wxbackend.withdraw.models import WithdrawalStatus
+from wxbackend.withdraw.schemas import STATUS_NAMES
 
 STATUS_LABELS = {
     AccountStatus.NORMAL: "正常",
@@ -41,26 +42,6 @@ ENTRY_LABELS = {
     EntryType.ADJUSTMENT: "调整",
 }
 
-WITHDRAWAL_STATUS_LABELS = {
-    WithdrawalStatus.SUBMITTED: "已提交",
-    WithdrawalStatus.UNDER_REVIEW: "审核中",
-    WithdrawalStatus.APPROVED: "已审核，待付款",
-    WithdrawalStatus.PAYING: "付款中",
-    WithdrawalStatus.PAID: "已到账",
-    WithdrawalStatus.REJECTED: "未通过",
-    WithdrawalStatus.CANCELLED: "已撤销",
-    WithdrawalStatus.FAILED: "付款失败，款项已退回账户",
-}
-
-# The demo rule book's kinds (wxbackend/withdraw/rules.toml); others show their key.
-WITHDRAWAL_KIND_NAMES = {
-    "rent": "租房提取",
-    "purchase": "购房提取",
-    "loan_repayment": "偿还住房贷款提取",
-    "retirement": "退休提取",
-    "leave_city": "离职离市提取",
-    "illness": "重大疾病提取",
-}
 
 METHOD_LABELS = {
     RepaymentMethod.EQUAL_INSTALMENT: "等额本息",
@@ -93,13 +74,9 @@ def date_text(day: date) -> str:
 def withdrawal_status_label(status: str) -> str:
     """The label of a status stored as text (withdrawal events); unknown ones as stored."""
     try:
-        return WITHDRAWAL_STATUS_LABELS[WithdrawalStatus(status)]
+        return STATUS_NAMES[WithdrawalStatus(status)]
     except ValueError:
         return status
-
-
-def withdrawal_kind_name(kind: str) -> str:
-    return WITHDRAWAL_KIND_NAMES.get(kind, kind)
 
 
 def mask_employer(name: str) -> str:

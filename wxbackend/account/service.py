@@ -190,10 +190,10 @@ def _withdrawal_read(w: Withdrawal) -> WithdrawalRead:
     return WithdrawalRead(
         id=w.id,
         kind=w.kind,
-        kind_name=display.withdrawal_kind_name(w.kind),
+        kind_name=w.kind_name,
         amount=w.amount,
         status=w.status,
-        status_label=display.WITHDRAWAL_STATUS_LABELS[w.status],
+        status_label=display.withdrawal_status_label(w.status),
         reason=w.reason,
         applied_on=w.applied_on,
         paid_at=w.paid_at,
