@@ -10,6 +10,7 @@ from tests.builders import month_start, next_number
 from wxbackend.bind.initial import issue_initial_passwords
 from wxbackend.clock import today_in_china
 from wxbackend.db import session_scope
+from wxbackend.fund import loans as fund_loans
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, Employer, RepaymentMethod
 from wxbackend.withdraw.models import BankCard, CardStatus, Withdrawal, WithdrawalStatus
@@ -68,7 +69,7 @@ async def add_loan(world: World, account_id: int, *, overdue: int = 0) -> str:
     contract = f"DK{next_number():010d}"
     today = today_in_china()
     async with session_scope(world.sessionmaker) as session:
-        await fund.add_loan(
+        await fund_loans.add_loan(
             session,
             account_id=account_id,
             contract_no=contract,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.bind import repository as repo
 from wxbackend.bind.context import BindContext
@@ -210,6 +211,11 @@ async def _unbind(ctx: BindContext, *, channel: Channel, openid: str, account_id
     ctx.audit.record(
         "binding.unbind", AuditOutcome.OK, channel=channel, openid=openid, account_id=account_id
     )
+
+
+async def bindings_of_account(session: AsyncSession, account_id: int) -> list[Binding]:
+    """Where an account can be reached: its official-account and mini-program openids."""
+    return list(await repo.bindings_for_account(session, account_id))
 
 
 def ensure_not_closed(account: FundAccount) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.bind import repository as repo
@@ -13,7 +12,6 @@ from wxbackend.bind.passwords import generate_initial_password, hash_password
 from wxbackend.clock import now
 from wxbackend.errors import NotFound
 from wxbackend.fund import repository as fund_repo
-from wxbackend.fund.models import AccountStatus, FundAccount
 from wxbackend.security.masking import mask_name
 
 
@@ -35,16 +33,7 @@ async def issue_initial_passwords(
     employer = await fund_repo.get_employer_by_code(session, employer_code)
     if employer is None:
         raise NotFound(f"单位 {employer_code} 不存在。")
-    accounts = (
-        await session.scalars(
-            select(FundAccount)
-            .where(
-                FundAccount.employer_id == employer.id,
-                FundAccount.status != AccountStatus.CLOSED,
-            )
-            .order_by(FundAccount.account_no)
-        )
-    ).all()
+    accounts = await fund_repo.open_accounts_of_employer(session, employer.id)
     existing = await repo.credentials_for(session, [a.id for a in accounts])
     sheet: list[SheetRow] = []
     for account in accounts:

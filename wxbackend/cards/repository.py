@@ -5,7 +5,6 @@ from __future__ import annotations
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.fund.models import Employer
 from wxbackend.withdraw.models import BankCard, CardStatus
 
 
@@ -45,9 +44,3 @@ async def add_card(session: AsyncSession, card: BankCard) -> BankCard:
     session.add(card)
     await session.flush()
     return card
-
-
-async def employer_district(session: AsyncSession, employer_id: int) -> str | None:
-    # Read-only use of the fund package's table until fund.service offers get_employer.
-    result = await session.scalars(select(Employer.district).where(Employer.id == employer_id))
-    return result.first()

@@ -73,7 +73,7 @@ async def card_overview(
     """The active card, or a card the paying bank refused (the user must bind another)."""
     bins = bins or default_bins()
     account = await binding.queryable_account(ctx, channel=channel, openid=openid)
-    supported = bins.supported_banks(await repo.employer_district(ctx.session, account.employer_id))
+    supported = bins.supported_banks(await fund.employer_district(ctx.session, account))
     card = await repo.latest_card(ctx.session, account.id)
     if card is None or card.status is CardStatus.REPLACED:
         return CardOverview(current=None, supported=supported)
@@ -164,9 +164,7 @@ async def _bind(
 ) -> BankCard:
     if not confirm_type1:
         raise Type1NotConfirmed()
-    issuer = screen_card(
-        bins, card_no, district=await repo.employer_district(ctx.session, account.employer_id)
-    )
+    issuer = screen_card(bins, card_no, district=await fund.employer_district(ctx.session, account))
     card_hash = ctx.vault.lookup_hash("card_no", card_no)
     for known in await repo.cards_with_hash(
         ctx.session, account_id=account.id, card_no_hash=card_hash

@@ -15,7 +15,7 @@ from wxbackend.demo.identities import IDENTITIES
 from wxbackend.demo.people import PersonFactory
 from wxbackend.demo.places import CITY_AREA, DISTRICT_CODES, EMPLOYERS, POINTS
 from wxbackend.demo.plans import AccountSpec, Planner
-from wxbackend.fund import calc, service
+from wxbackend.fund import calc, loans
 from wxbackend.fund import repository as fund_repo
 from wxbackend.fund.models import (
     Deposit,
@@ -184,7 +184,7 @@ async def _add_loans(
             method=loan.method,
             start_date=loan.start_date,
         )
-        rows = service.schedule_rows(
+        rows = loans.schedule_rows(
             plan, loan_id=loan_id, today=today, overdue_periods=loan.overdue_periods
         )
         schedule.extend(

@@ -11,6 +11,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.fund.models import (
+    AccountStatus,
     Deposit,
     Employer,
     FundAccount,
@@ -31,6 +32,22 @@ class BalanceMismatch:
 
 async def get_employer_by_code(session: AsyncSession, code: str) -> Employer | None:
     return await session.scalar(select(Employer).where(Employer.code == code))
+
+
+async def employer_district(session: AsyncSession, employer_id: int) -> str | None:
+    return await session.scalar(select(Employer.district).where(Employer.id == employer_id))
+
+
+async def open_accounts_of_employer(
+    session: AsyncSession, employer_id: int
+) -> Sequence[FundAccount]:
+    """The employer's accounts that are not closed, by account number."""
+    result = await session.scalars(
+        select(FundAccount)
+        .where(FundAccount.employer_id == employer_id, FundAccount.status != AccountStatus.CLOSED)
+        .order_by(FundAccount.account_no)
+    )
+    return result.all()
 
 
 async def employer_ids_by_code(session: AsyncSession) -> dict[str, int]:

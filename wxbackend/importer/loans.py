@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from wxbackend.fund import calc
+from wxbackend.fund import loans as fund_loans
 from wxbackend.fund import repository as fund_repo
-from wxbackend.fund import service as fund_service
 from wxbackend.fund.models import AccountStatus, FundAccount, RepaymentMethod
 from wxbackend.importer import fields
 from wxbackend.importer.base import Importer
@@ -101,7 +101,7 @@ class LoanImporter(Importer[LoanRow]):
             raise RowInvalid("the account is closed")
 
     async def write(self, item: LoanRow) -> None:
-        await fund_service.add_loan(
+        await fund_loans.add_loan(
             self.session,
             account_id=self._account(item).id,
             contract_no=item.contract_no,

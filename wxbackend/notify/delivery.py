@@ -17,7 +17,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wxbackend import clock
-from wxbackend.bind import repository as bindings
+from wxbackend.bind import binding as bindings
 from wxbackend.bind.models import Channel
 from wxbackend.config import NotifySettings
 from wxbackend.db import session_scope
@@ -68,7 +68,7 @@ class DeliveryReport:
 
 async def _recipient(session: AsyncSession, vault: Vault, account_id: int) -> Recipient:
     oa_openid = mp_openid = None
-    for binding in await bindings.bindings_for_account(session, account_id):
+    for binding in await bindings.bindings_of_account(session, account_id):
         if binding.channel is Channel.OFFICIAL_ACCOUNT:
             oa_openid = binding.openid
         elif binding.channel is Channel.MINI_PROGRAM:
