@@ -17,7 +17,6 @@ from wxbackend.fund.models import (
     LoanStatus,
     RepaymentSchedule,
 )
-from wxbackend.withdraw.models import BankCard, Withdrawal, WithdrawalEvent
 
 # Built once (the overview is the most asked question, every 账户查询 click): a statement
 # object keeps its SQLAlchemy cache key, so nothing is rebuilt or re-keyed per request.
@@ -111,48 +110,6 @@ async def interest_postings(session: AsyncSession, account_id: int) -> Sequence[
         .order_by(InterestPosting.year.desc())
     )
     return result.all()
-
-
-async def withdrawals(
-    session: AsyncSession, *, account_id: int, offset: int, limit: int
-) -> tuple[int, Sequence[Withdrawal]]:
-    total = await session.scalar(
-        select(func.count()).select_from(Withdrawal).where(Withdrawal.account_id == account_id)
-    )
-    result = await session.scalars(
-        select(Withdrawal)
-        .where(Withdrawal.account_id == account_id)
-        .order_by(Withdrawal.applied_on.desc(), Withdrawal.id.desc())
-        .offset(offset)
-        .limit(limit)
-    )
-    return int(total or 0), result.all()
-
-
-async def withdrawal(
-    session: AsyncSession, *, account_id: int, withdrawal_id: int
-) -> Withdrawal | None:
-    """One withdrawal, only when it belongs to this account."""
-    return await session.scalar(
-        select(Withdrawal).where(
-            Withdrawal.id == withdrawal_id, Withdrawal.account_id == account_id
-        )
-    )
-
-
-async def withdrawal_events(session: AsyncSession, withdrawal_id: int) -> Sequence[WithdrawalEvent]:
-    result = await session.scalars(
-        select(WithdrawalEvent)
-        .where(WithdrawalEvent.withdrawal_id == withdrawal_id)
-        .order_by(WithdrawalEvent.at, WithdrawalEvent.id)
-    )
-    return result.all()
-
-
-async def masked_card(session: AsyncSession, *, account_id: int, card_id: int) -> str | None:
-    return await session.scalar(
-        select(BankCard.masked).where(BankCard.id == card_id, BankCard.account_id == account_id)
-    )
 
 
 async def loans(session: AsyncSession, account_id: int) -> Sequence[Loan]:

@@ -31,6 +31,7 @@ from wxbackend.errors import NotFound
 from wxbackend.fund import calc
 from wxbackend.fund.models import Deposit, FundAccount
 from wxbackend.security.masking import mask_account_no, mask_name
+from wxbackend.withdraw import service as withdrawals
 from wxbackend.withdraw.models import Withdrawal
 
 MAX_PAGE_SIZE = 100
@@ -206,7 +207,7 @@ async def list_withdrawals(
     """The caller's withdrawals, including those still under review, newest first."""
     account = await caller_account(ctx, channel=channel, openid=openid)
     page, size, offset = _page(page, size)
-    total, rows = await repo.withdrawals(
+    total, rows = await withdrawals.withdrawals_page(
         ctx.session, account_id=account.id, offset=offset, limit=size
     )
     return WithdrawalPage(
@@ -219,7 +220,9 @@ async def get_withdrawal(
 ) -> WithdrawalDetail:
     """One of the caller's withdrawals with its steps; anybody else's is "not found"."""
     account = await caller_account(ctx, channel=channel, openid=openid)
-    found = await repo.withdrawal(ctx.session, account_id=account.id, withdrawal_id=withdrawal_id)
+    found = await withdrawals.find_own_withdrawal(
+        ctx.session, account_id=account.id, withdrawal_id=withdrawal_id
+    )
     if found is None:
         raise WithdrawalNotFound()
     steps = [
@@ -228,9 +231,9 @@ async def get_withdrawal(
             status_label=display.withdrawal_status_label(event.to_status),
             at=event.at,
         )
-        for event in await repo.withdrawal_events(ctx.session, found.id)
+        for event in await withdrawals.history(ctx.session, found)
     ]
-    card = await repo.masked_card(ctx.session, account_id=account.id, card_id=found.card_id)
+    card = await withdrawals.masked_card(ctx.session, found)
     base = _withdrawal_read(found)
     return WithdrawalDetail(
         **base.model_dump(), card=card, closes_account=found.closes_account, steps=steps

@@ -73,6 +73,23 @@ async def withdrawals_of_account(
     return result.all()
 
 
+async def withdrawals_page(
+    session: AsyncSession, *, account_id: int, offset: int, limit: int
+) -> tuple[int, Sequence[Withdrawal]]:
+    """(how many the account has, one page of them newest first)."""
+    total = await session.scalar(
+        select(func.count()).select_from(Withdrawal).where(Withdrawal.account_id == account_id)
+    )
+    result = await session.scalars(
+        select(Withdrawal)
+        .where(Withdrawal.account_id == account_id)
+        .order_by(Withdrawal.applied_on.desc(), Withdrawal.id.desc())
+        .offset(offset)
+        .limit(limit)
+    )
+    return int(total or 0), result.all()
+
+
 async def has_open_withdrawal(session: AsyncSession, *, account_id: int, kind: str) -> bool:
     found = await session.scalar(
         select(Withdrawal.id)
@@ -196,7 +213,7 @@ async def events_of(session: AsyncSession, withdrawal_id: int) -> Sequence[Withd
     result = await session.scalars(
         select(WithdrawalEvent)
         .where(WithdrawalEvent.withdrawal_id == withdrawal_id)
-        .order_by(WithdrawalEvent.id)
+        .order_by(WithdrawalEvent.at, WithdrawalEvent.id)
     )
     return result.all()
 

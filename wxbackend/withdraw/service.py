@@ -233,6 +233,34 @@ async def own_withdrawal(
     return found
 
 
+async def find_own_withdrawal(
+    session: AsyncSession, *, withdrawal_id: int, account_id: int
+) -> Withdrawal | None:
+    """The withdrawal only when it belongs to that account."""
+    return await repo.withdrawal_of_account(
+        session, withdrawal_id=withdrawal_id, account_id=account_id
+    )
+
+
+async def withdrawals_page(
+    session: AsyncSession, *, account_id: int, offset: int, limit: int
+) -> tuple[int, list[Withdrawal]]:
+    total, rows = await repo.withdrawals_page(
+        session, account_id=account_id, offset=offset, limit=limit
+    )
+    return total, list(rows)
+
+
+async def history(session: AsyncSession, withdrawal: Withdrawal) -> list[WithdrawalEvent]:
+    """Every state change of the withdrawal, oldest first."""
+    return list(await repo.events_of(session, withdrawal.id))
+
+
+async def masked_card(session: AsyncSession, withdrawal: Withdrawal) -> str | None:
+    card = await repo.get_card(session, withdrawal.card_id)
+    return card.masked if card is not None else None
+
+
 async def withdrawals_of(session: AsyncSession, *, account_id: int) -> list[Withdrawal]:
     return list(await repo.withdrawals_of_account(session, account_id))
 
