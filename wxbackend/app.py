@@ -25,6 +25,7 @@ from wxbackend.health.api import router as health_router
 from wxbackend.logs import configure_logging
 from wxbackend.middleware import RequestContextMiddleware
 from wxbackend.notify.api import router as notify_router
+from wxbackend.notify.templates import load_templates
 from wxbackend.points.api import router as points_router
 from wxbackend.sandbox import create_sandbox_app
 from wxbackend.security.pii import Vault
@@ -127,6 +128,7 @@ def create_app(
     app.state.store_override = store
     # Loaded (and validated) now, so a bad rules file stops the service before it serves.
     app.state.withdraw_rules = load_rules_for(settings)
+    app.state.notify_templates = load_templates(settings.notify.templates_file)
     app.state.gateways_override = gateways
     app.add_middleware(RequestContextMiddleware)
     app.add_exception_handler(DomainError, _domain_error)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from wxbackend.auth.deps import CurrentUser
 from wxbackend.bind.models import Channel
@@ -10,7 +10,7 @@ from wxbackend.deps import SessionDep, SettingsDep
 from wxbackend.notify import service
 from wxbackend.notify.errors import ConsentsOnlyFromMiniProgram
 from wxbackend.notify.schemas import ConsentCreate, ConsentRead
-from wxbackend.notify.templates import load_templates
+from wxbackend.notify.templates import TemplateBook
 
 router = APIRouter(prefix="/api/notify", tags=["notify"])
 
@@ -21,13 +21,14 @@ router = APIRouter(prefix="/api/notify", tags=["notify"])
 )
 async def report_consents(
     body: ConsentCreate,
+    request: Request,
     user: CurrentUser,
     session: SessionDep,
     settings: SettingsDep,
 ) -> ConsentRead:
     if user.channel is not Channel.MINI_PROGRAM:
         raise ConsentsOnlyFromMiniProgram()
-    templates = load_templates(settings.notify.templates_file)
+    templates: TemplateBook = request.app.state.notify_templates
     remaining = await service.record_consents(
         session,
         openid=user.openid,
