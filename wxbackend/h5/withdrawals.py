@@ -15,8 +15,7 @@ from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.cards import service as cards
-from wxbackend.clock import today_in_china
-from wxbackend.errors import DomainError, InvalidInput
+from wxbackend.errors import DomainError
 from wxbackend.h5.web import (
     Errors,
     FormDep,
@@ -29,8 +28,9 @@ from wxbackend.h5.web import (
     text,
     upload,
 )
-from wxbackend.money import MoneyFormatError, format_yuan, parse_yuan
-from wxbackend.withdraw import idempotency, service
+from wxbackend.money import format_yuan
+from wxbackend.withdraw import service
+from wxbackend.withdraw.applying import apply_once
 from wxbackend.withdraw.documents import attach_document
 from wxbackend.withdraw.models import WithdrawalStatus
 from wxbackend.withdraw.rules import RuleBook
@@ -105,40 +105,23 @@ async def apply(request: Request, ctx: BindContextDep, user: UserDep, form: Form
     kind = text(form, "kind", max_len=24)
     amount_text = text(form, "amount", max_len=16) or None
     values = {"kind": kind, "amount": amount_text or ""}
-    body = {"kind": kind, "amount": amount_text}
     try:
-        claim = await idempotency.reserve(
-            ctx.session,
-            scope=f"{user.channel.value}:{user.openid}",
-            key=text(form, "idempotency_key", max_len=128),
-            body=body,
-        )
-        if isinstance(claim, idempotency.Replay):
-            return redirect(f"/h5/withdrawals/{claim.body['id']}")
-        try:
-            amount = None if amount_text is None else parse_yuan(amount_text)
-        except MoneyFormatError:
-            message = "提取金额格式不正确，请输入如 1500.00 的金额。"
-            raise InvalidInput(message, field="amount") from None
-        account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-        withdrawal = await service.apply(
-            ctx.session,
+        answer = await apply_once(
+            ctx,
             rules=_rules(request),
-            account=account,
+            channel=user.channel,
+            openid=user.openid,
+            key=text(form, "idempotency_key", max_len=128),
             kind=kind,
-            amount=amount,
-            actor=f"user:{user.openid}",
-            today=today_in_china(),
+            amount_text=amount_text,
         )
-        view = await withdrawal_view(ctx.session, _rules(request), withdrawal)
-        idempotency.complete(claim, status_code=201, body=view.model_dump(mode="json"))
     except DomainError as exc:
         await ctx.session.rollback()
         errors = form_errors(exc)
         return await _apply_page(
             request, ctx, user, errors=errors, values=values, status=exc.status
         )
-    return redirect(f"/h5/withdrawals/{withdrawal.id}")
+    return redirect(f"/h5/withdrawals/{answer.body['id']}")
 
 
 async def _detail_page(

@@ -10,11 +10,9 @@ from fastapi.responses import JSONResponse
 from wxbackend.auth.deps import CurrentUser
 from wxbackend.bind import binding
 from wxbackend.bind.deps import BindContextDep
-from wxbackend.clock import today_in_china
 from wxbackend.deps import SettingsDep
-from wxbackend.errors import InvalidInput
-from wxbackend.money import MoneyFormatError, parse_yuan
-from wxbackend.withdraw import idempotency, service
+from wxbackend.withdraw import service
+from wxbackend.withdraw.applying import apply_once
 from wxbackend.withdraw.documents import attach_document
 from wxbackend.withdraw.rules import RuleBook
 from wxbackend.withdraw.schemas import (
@@ -65,31 +63,16 @@ async def apply(
     user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Any:
-    scope = f"{user.channel.value}:{user.openid}"
-    claim = await idempotency.reserve(
-        ctx.session, scope=scope, key=idempotency_key, body=body.model_dump()
-    )
-    if isinstance(claim, idempotency.Replay):
-        return JSONResponse(claim.body, status_code=claim.status_code)
-    try:
-        amount = None if body.amount is None else parse_yuan(body.amount)
-    except MoneyFormatError as exc:
-        raise InvalidInput("提取金额格式不正确。", field="amount") from exc
-    account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-    rules = _rules(request)
-    withdrawal = await service.apply(
-        ctx.session,
-        rules=rules,
-        account=account,
+    answer = await apply_once(
+        ctx,
+        rules=_rules(request),
+        channel=user.channel,
+        openid=user.openid,
+        key=idempotency_key,
         kind=body.kind,
-        amount=amount,
-        actor=f"user:{user.openid}",
-        today=today_in_china(),
+        amount_text=body.amount,
     )
-    view = await withdrawal_view(ctx.session, rules, withdrawal)
-    payload = view.model_dump(mode="json")
-    idempotency.complete(claim, status_code=201, body=payload)
-    return JSONResponse(payload, status_code=201)
+    return JSONResponse(answer.body, status_code=answer.status_code)
 
 
 @router.get("", summary="The caller's withdrawals, newest first")
