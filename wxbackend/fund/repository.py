@@ -59,6 +59,15 @@ async def get_account(session: AsyncSession, account_id: int) -> FundAccount | N
     return await session.get(FundAccount, account_id)
 
 
+async def accounts_by_ids(
+    session: AsyncSession, account_ids: Sequence[int]
+) -> dict[int, FundAccount]:
+    if not account_ids:
+        return {}
+    result = await session.scalars(select(FundAccount).where(FundAccount.id.in_(account_ids)))
+    return {a.id: a for a in result}
+
+
 async def get_account_by_no(session: AsyncSession, account_no: str) -> FundAccount | None:
     return await session.scalar(select(FundAccount).where(FundAccount.account_no == account_no))
 

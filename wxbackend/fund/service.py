@@ -139,6 +139,10 @@ async def get_account(session: AsyncSession, account_id: int) -> FundAccount | N
     return await repo.get_account(session, account_id)
 
 
+async def accounts_by_ids(session: AsyncSession, account_ids: list[int]) -> dict[int, FundAccount]:
+    return await repo.accounts_by_ids(session, account_ids)
+
+
 async def employer_district(session: AsyncSession, account: FundAccount) -> str | None:
     """The district of the account's employer (what a district's supported banks follow)."""
     return await repo.employer_district(session, account.employer_id)

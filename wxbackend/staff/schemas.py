@@ -8,8 +8,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from wxbackend.security.masking import mask_account_no, mask_id_no, mask_name
-from wxbackend.staff.repository import QueueRow
-from wxbackend.staff.service import WithdrawalFile
+from wxbackend.staff.service import QueueRow, WithdrawalFile
 from wxbackend.withdraw.models import WithdrawalDocument, WithdrawalEvent, WithdrawalStatus
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]

@@ -20,11 +20,8 @@ from wxbackend.fund import service as fund
 from wxbackend.fund.models import FundAccount
 from wxbackend.money import format_yuan
 from wxbackend.security.pii import Vault
-from wxbackend.staff import repository as repo
 from wxbackend.staff.auth import Staff
 from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
-from wxbackend.staff.repository import QueueRow
-from wxbackend.withdraw import repository as withdrawals
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw.errors import WithdrawalNotFound
 from wxbackend.withdraw.models import (
@@ -49,6 +46,14 @@ class WithdrawalFile:
     documents: Sequence[WithdrawalDocument]
 
 
+@dataclass(frozen=True, slots=True)
+class QueueRow:
+    withdrawal: Withdrawal
+    holder_name: str
+    account_no: str
+    documents: int
+
+
 async def review_queue(
     session: AsyncSession,
     *,
@@ -56,11 +61,16 @@ async def review_queue(
     limit: int = 100,
 ) -> list[QueueRow]:
     """Oldest application first: the statutory decision deadline runs from applying."""
-    return await repo.withdrawals_by_status(session, status, limit=limit)
+    queue = await withdraw.review_queue(session, status=status, limit=limit)
+    holders = await fund.accounts_by_ids(session, [w.account_id for w, _ in queue])
+    return [
+        QueueRow(w, holders[w.account_id].name, holders[w.account_id].account_no, documents)
+        for w, documents in queue
+    ]
 
 
 async def _withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal:
-    found = await withdrawals.get_withdrawal(session, withdrawal_id)
+    found = await withdraw.get_withdrawal(session, withdrawal_id)
     if found is None:
         raise WithdrawalNotFound()
     return found
@@ -77,9 +87,9 @@ async def withdrawal_file(
         withdrawal=withdrawal,
         account=account,
         id_no=fund.reveal_id_no(vault, account),
-        card=await withdrawals.get_card(session, withdrawal.card_id),
-        events=await withdrawals.events_of(session, withdrawal.id),
-        documents=await repo.documents_of(session, withdrawal.id),
+        card=await withdraw.card_of(session, withdrawal),
+        events=await withdraw.history(session, withdrawal),
+        documents=await withdraw.documents(session, withdrawal),
     )
 
 
@@ -93,7 +103,7 @@ async def view_document(
 ) -> WithdrawalDocument:
     """One uploaded document; every view is audited (it is sensitive personal data)."""
     withdrawal = await _withdrawal(session, withdrawal_id)
-    document = await repo.document_of(session, withdrawal_id=withdrawal.id, document_id=document_id)
+    document = await withdraw.document(session, withdrawal, document_id)
     if document is None:
         raise DocumentNotFound()
     audit.record(

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
 
 from wxbackend.fund.models import (
     Deposit,
@@ -225,14 +226,46 @@ async def document_kinds(session: AsyncSession, withdrawal_id: int) -> set[str]:
     return set(rows.all())
 
 
-async def review_queue(session: AsyncSession, *, limit: int = 50) -> Sequence[Withdrawal]:
-    result = await session.scalars(
-        select(Withdrawal)
-        .where(Withdrawal.status == WithdrawalStatus.UNDER_REVIEW)
-        .order_by(Withdrawal.id)
+async def queue_with_document_counts(
+    session: AsyncSession, status: WithdrawalStatus, *, limit: int
+) -> list[tuple[Withdrawal, int]]:
+    """Oldest first, each with how many documents it has."""
+    documents = (
+        select(func.count(WithdrawalDocument.id))
+        .where(WithdrawalDocument.withdrawal_id == Withdrawal.id)
+        .correlate(Withdrawal)
+        .scalar_subquery()
+    )
+    rows = await session.execute(
+        select(Withdrawal, documents)
+        .where(Withdrawal.status == status)
+        .order_by(Withdrawal.applied_on, Withdrawal.id)
         .limit(limit)
     )
+    return [(w, int(count)) for w, count in rows.all()]
+
+
+async def documents_of(session: AsyncSession, withdrawal_id: int) -> Sequence[WithdrawalDocument]:
+    """The document list without the files' bytes."""
+    result = await session.scalars(
+        select(WithdrawalDocument)
+        .options(defer(WithdrawalDocument.content, raiseload=True))
+        .where(WithdrawalDocument.withdrawal_id == withdrawal_id)
+        .order_by(WithdrawalDocument.id)
+    )
     return result.all()
+
+
+async def document_of(
+    session: AsyncSession, *, withdrawal_id: int, document_id: int
+) -> WithdrawalDocument | None:
+    """Only when it belongs to that withdrawal: the ownership check is part of the query."""
+    return await session.scalar(
+        select(WithdrawalDocument).where(
+            WithdrawalDocument.id == document_id,
+            WithdrawalDocument.withdrawal_id == withdrawal_id,
+        )
+    )
 
 
 async def idempotency_record(

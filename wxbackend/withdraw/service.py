@@ -22,7 +22,13 @@ from wxbackend.withdraw.errors import (
     WithdrawalRefused,
     WithdrawalStateChanged,
 )
-from wxbackend.withdraw.models import Withdrawal, WithdrawalEvent, WithdrawalStatus
+from wxbackend.withdraw.models import (
+    BankCard,
+    Withdrawal,
+    WithdrawalDocument,
+    WithdrawalEvent,
+    WithdrawalStatus,
+)
 from wxbackend.withdraw.notices import tell_applicant
 from wxbackend.withdraw.rules import AccountFacts, Rule, RuleBook, months_between, refusal
 
@@ -259,6 +265,32 @@ async def history(session: AsyncSession, withdrawal: Withdrawal) -> list[Withdra
 async def masked_card(session: AsyncSession, withdrawal: Withdrawal) -> str | None:
     card = await repo.get_card(session, withdrawal.card_id)
     return card.masked if card is not None else None
+
+
+async def get_withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal | None:
+    """Any withdrawal by id: for the staff desk, never for a depositor's request."""
+    return await repo.get_withdrawal(session, withdrawal_id)
+
+
+async def card_of(session: AsyncSession, withdrawal: Withdrawal) -> BankCard | None:
+    return await repo.get_card(session, withdrawal.card_id)
+
+
+async def review_queue(
+    session: AsyncSession, *, status: S, limit: int
+) -> list[tuple[Withdrawal, int]]:
+    """Applications in `status`, oldest first, with their document counts."""
+    return await repo.queue_with_document_counts(session, status, limit=limit)
+
+
+async def documents(session: AsyncSession, withdrawal: Withdrawal) -> list[WithdrawalDocument]:
+    return list(await repo.documents_of(session, withdrawal.id))
+
+
+async def document(
+    session: AsyncSession, withdrawal: Withdrawal, document_id: int
+) -> WithdrawalDocument | None:
+    return await repo.document_of(session, withdrawal_id=withdrawal.id, document_id=document_id)
 
 
 async def withdrawals_of(session: AsyncSession, *, account_id: int) -> list[Withdrawal]:
