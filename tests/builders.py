@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wxbackend.cards.luhn import make_card_no
 from wxbackend.fund import service
 from wxbackend.fund.idcard import make_id_no
 from wxbackend.fund.models import AccountStatus, Employer, FundAccount
@@ -98,14 +99,7 @@ async def make_account(
 
 def luhn_complete(prefix: str, length: int = 19) -> str:
     """A card number of `length` digits starting with `prefix` that passes the Luhn check."""
-    body = prefix + "".join(str((next_number() + i) % 10) for i in range(length - len(prefix) - 1))
-    total = 0
-    for i, digit in enumerate(reversed(body)):
-        d = int(digit)
-        if i % 2 == 0:
-            d = d * 2 - 9 if d * 2 > 9 else d * 2
-        total += d
-    return body + str((10 - total % 10) % 10)
+    return make_card_no(prefix, next_number(), length=length)
 
 
 async def make_card(

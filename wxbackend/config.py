@@ -247,8 +247,3 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database.url.startswith("sqlite")
-
-
-def load_settings(**overrides: Any) -> Settings:
-    """Read settings from the environment, with keyword overrides (used by tests)."""
-    return Settings(**overrides)

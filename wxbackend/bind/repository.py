@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.bind.models import AuditEvent, Binding, Channel, Credential, Purpose, Signing
+from wxbackend.bind.models import Binding, Channel, Credential, Purpose, Signing
 from wxbackend.fund.models import FundAccount
 
 
@@ -94,14 +94,3 @@ async def credentials_for(
         return {}
     rows = await session.scalars(select(Credential).where(Credential.account_id.in_(account_ids)))
     return {c.account_id: c for c in rows}
-
-
-async def audit_events(
-    session: AsyncSession, *, openid: str | None = None, account_id: int | None = None
-) -> Sequence[AuditEvent]:
-    query = select(AuditEvent).order_by(AuditEvent.id)
-    if openid is not None:
-        query = query.where(AuditEvent.openid == openid)
-    if account_id is not None:
-        query = query.where(AuditEvent.account_id == account_id)
-    return (await session.scalars(query)).all()

@@ -68,10 +68,6 @@ async def accounts_by_ids(
     return {a.id: a for a in result}
 
 
-async def get_account_by_no(session: AsyncSession, account_no: str) -> FundAccount | None:
-    return await session.scalar(select(FundAccount).where(FundAccount.account_no == account_no))
-
-
 async def accounts_by_id_hash(session: AsyncSession, id_hash: bytes) -> Sequence[FundAccount]:
     result = await session.scalars(select(FundAccount).where(FundAccount.id_no_hash == id_hash))
     return result.all()

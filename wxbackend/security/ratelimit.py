@@ -28,11 +28,5 @@ async def hit(store: Store, key: str, limit: Limit) -> int:
     return limit.count - used
 
 
-async def peek(store: Store, key: str) -> int:
-    """Attempts counted so far in the current window."""
-    value = await store.get(f"rl:{key}")
-    return int(value) if value else 0
-
-
 async def clear(store: Store, key: str) -> None:
     await store.delete(f"rl:{key}")
