@@ -143,8 +143,6 @@ async def open_world(
 
     assert isinstance(engine, AsyncEngine)
     faces = FakeFaceVerifier()
-    # Tokens must be unique across the test database, as real providers' are.
-    faces._ids = itertools.count(secrets.randbelow(10**12))
     gateways = Gateways(
         wechat_oa=FakeOfficialAccount(),
         wechat_mp=FakeMiniProgram(),

@@ -13,6 +13,7 @@ NOT_FINISHED; identity and nonce are checked as the real adapters check them.
 from __future__ import annotations
 
 import itertools
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -74,7 +75,8 @@ class FakeFaceVerifier:
     ) -> FaceSession:
         if self._unavailable:
             raise FaceVerificationUnavailable()
-        token = f"fake-face-{next(self._ids)}"
+        # Unique across fakes too, as real tokens are: signings keep them in a unique column.
+        token = f"fake-face-{secrets.token_hex(6)}-{next(self._ids)}"
         self.checks[token] = FakeCheck(openid, identity, nonce, channel, redirect_url)
         return FaceSession(
             provider=self.provider,
