@@ -9,13 +9,10 @@ from dataclasses import dataclass
 from wxbackend.importer import fields
 from wxbackend.importer.base import Importer
 from wxbackend.importer.fields import RowInvalid
+from wxbackend.points import hours as opening_hours
 from wxbackend.points import service as points_service
+from wxbackend.points.hours import HoursFormatError
 
-_DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)"
-_DAYS = rf"{_DAY}(?:-{_DAY})?(?:,{_DAY}(?:-{_DAY})?)*"
-_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d"
-_SPANS = rf"{_TIME}-{_TIME}(?:,{_TIME}-{_TIME})*"
-_SEGMENT = re.compile(rf"{_DAYS} {_SPANS}")
 _PHONE = re.compile(r"(?:0\d{2,3}-\d{7,8}(?:-\d{1,6})?|1\d{10}|12329|400-?\d{3}-?\d{4})")
 _SERVICE_SEPARATORS = re.compile(r"[、;；|,，]")
 
@@ -23,10 +20,13 @@ _SERVICE_SEPARATORS = re.compile(r"[、;；|,，]")
 def parse_hours(value: str) -> str:
     """'mon-fri 09:00-12:00,13:30-17:00; sat 09:00-12:00', normalised to '; ' between days."""
     text = fields.required(value, "hours").lower()
-    segments = [" ".join(s.split()) for s in text.split(";") if s.strip()]
-    if not segments or not all(_SEGMENT.fullmatch(s) for s in segments):
-        raise RowInvalid("hours must look like 'mon-fri 09:00-12:00,13:30-17:00; sat 09:00-12:00'")
-    return "; ".join(segments)
+    normalised = "; ".join(" ".join(s.split()) for s in text.split(";") if s.strip())
+    try:
+        opening_hours.parse_hours(normalised)  # the format the points service reads back
+    except HoursFormatError as exc:
+        example = "'mon-fri 09:00-12:00,13:30-17:00; sat 09:00-12:00'"
+        raise RowInvalid(f"hours must look like {example}") from exc
+    return normalised
 
 
 @dataclass(frozen=True, slots=True)
