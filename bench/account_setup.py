@@ -9,10 +9,11 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from wxbackend.bind.models import Binding, Channel, Credential
+from wxbackend.bind.models import Binding, Credential
 from wxbackend.bind.passwords import hash_password
 from wxbackend.config import Settings
 from wxbackend.db import create_engine, create_sessionmaker, session_scope
+from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.fund.idcard import make_id_no
 from wxbackend.fund.models import AccountStatus

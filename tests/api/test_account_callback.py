@@ -11,11 +11,11 @@ from tests.api.test_account_api import add_loan, add_withdrawal, bound
 from tests.builders import next_number
 from wxbackend.bind import repository as bind_repo
 from wxbackend.bind.initial import issue_initial_passwords
-from wxbackend.bind.models import Channel
 from wxbackend.callback.runtime import callback_crypto
 from wxbackend.callback.simulator import SimulatedUser
 from wxbackend.content import load_content
 from wxbackend.db import session_scope
+from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, Employer, FundAccount
 from wxbackend.handlers import menu_keys

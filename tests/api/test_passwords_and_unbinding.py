@@ -10,9 +10,10 @@ from wxbackend.bind import binding
 from wxbackend.bind.audit import AuditTrail
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.initial import issue_initial_passwords
-from wxbackend.bind.models import AuditEvent, Channel
+from wxbackend.bind.models import AuditEvent
 from wxbackend.bind.passwords import InitialPasswordMustChange
 from wxbackend.db import session_scope
+from wxbackend.enums import Channel
 from wxbackend.fund.models import Employer
 
 PASSWORD = "258369"

@@ -6,7 +6,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.builders import make_account, next_number
 from wxbackend.bind import repository as repo
-from wxbackend.bind.models import Binding, Channel, Credential
+from wxbackend.bind.models import Binding, Credential
+from wxbackend.enums import Channel
 from wxbackend.fund.models import FundAccount
 from wxbackend.security.pii import Vault
 

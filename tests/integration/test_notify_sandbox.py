@@ -18,9 +18,10 @@ from sqlalchemy import select
 from tests.builders import make_account
 from tests.sandbox_server import SandboxServer
 from wxbackend import clock
-from wxbackend.bind.models import Binding, Channel
+from wxbackend.bind.models import Binding
 from wxbackend.config import DatabaseSettings, Settings
 from wxbackend.db import create_engine, create_sessionmaker, session_scope
+from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.gateways import build_gateways
 from wxbackend.notify import service

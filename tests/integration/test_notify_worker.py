@@ -8,11 +8,12 @@ from dataclasses import dataclass
 import pytest
 
 from tests.builders import make_account
-from wxbackend.bind.models import Binding, Channel
+from wxbackend.bind.models import Binding
 from wxbackend.cards.fakes import FakeBankCardVerifier
 from wxbackend.config import DatabaseSettings, Settings
 from wxbackend.content import load_content
 from wxbackend.db import create_engine, create_sessionmaker, session_scope
+from wxbackend.enums import Channel
 from wxbackend.faceid.fakes import FakeFaceVerifier
 from wxbackend.gateways import Gateways
 from wxbackend.handlers import build_registry

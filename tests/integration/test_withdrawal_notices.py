@@ -10,9 +10,10 @@ import httpx
 from sqlalchemy import select
 
 from tests.builders import make_account, make_card
-from wxbackend.bind.models import Binding, Channel
+from wxbackend.bind.models import Binding
 from wxbackend.config import DatabaseSettings, Settings
 from wxbackend.db import create_engine, create_sessionmaker, session_scope
+from wxbackend.enums import Channel
 from wxbackend.gateways import build_gateways
 from wxbackend.notify.models import OutboxNotice
 from wxbackend.security.pii import Vault

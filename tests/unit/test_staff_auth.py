@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from wxbackend.auth.sessions import SessionStore
-from wxbackend.bind.models import Channel
 from wxbackend.config import WithdrawSettings
+from wxbackend.enums import Channel
 from wxbackend.errors import Unauthenticated
 from wxbackend.staff.auth import Staff, StaffLockout, check_new_password
 from wxbackend.staff.errors import (

@@ -10,7 +10,7 @@ from wxbackend.account import repository as repo
 from wxbackend.account.schemas import LoanList, LoanRead, RepaymentRead, SchedulePage
 from wxbackend.account.service import MAX_PAGE_SIZE, caller_account
 from wxbackend.bind.context import BindContext
-from wxbackend.bind.models import Channel
+from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund.calc import add_months
 from wxbackend.fund.models import Loan, RepaymentSchedule, RepaymentStatus

@@ -26,7 +26,7 @@ from wxbackend.account.schemas import (
 )
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
-from wxbackend.bind.models import Channel
+from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund import calc
 from wxbackend.fund.models import Deposit, FundAccount

@@ -15,8 +15,8 @@ from wxbackend.account import display
 from wxbackend.account import repository as repo
 from wxbackend.account.service import caller_account
 from wxbackend.bind.context import BindContext
-from wxbackend.bind.models import Channel
 from wxbackend.content import CONTENT_DIR
+from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import EntryType

@@ -15,8 +15,8 @@ from wxbackend.auth.schemas import MiniProgramLoginCreate, MiniProgramLoginRead
 from wxbackend.bind import binding
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.errors import NotBound
-from wxbackend.bind.models import Channel
 from wxbackend.deps import MiniProgramDep, OfficialAccountDep, SettingsDep, StoreDep
+from wxbackend.enums import Channel
 
 router = APIRouter(tags=["login"])
 

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 from wxbackend.auth.errors import OAuthStateInvalid, login_error
 from wxbackend.auth.sessions import SessionStore
-from wxbackend.bind.models import Channel
+from wxbackend.enums import Channel
 from wxbackend.store import Store
 from wxbackend.wechat.gateway import MiniProgramApi, OfficialAccountApi, WeChatApiError
 

@@ -11,7 +11,7 @@ import secrets
 import time
 from dataclasses import asdict, dataclass
 
-from wxbackend.bind.models import Channel
+from wxbackend.enums import Channel
 from wxbackend.errors import Unauthenticated
 from wxbackend.store import Store
 

@@ -15,7 +15,7 @@ from wxbackend.bind import binding, signing
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.errors import NotBound
-from wxbackend.bind.models import Channel, Purpose, Signing, SigningStep
+from wxbackend.bind.models import Purpose, Signing, SigningStep
 from wxbackend.bind.schemas import (
     AgreementCreate,
     BindingRead,
@@ -30,6 +30,7 @@ from wxbackend.bind.schemas import (
     SmsSent,
 )
 from wxbackend.deps import SettingsDep
+from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.security.masking import mask_account_no, mask_mobile, mask_name
 

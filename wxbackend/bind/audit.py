@@ -10,8 +10,9 @@ from __future__ import annotations
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from wxbackend.bind.models import AuditEvent, AuditOutcome, Channel
+from wxbackend.bind.models import AuditEvent, AuditOutcome
 from wxbackend.db import session_scope
+from wxbackend.enums import Channel
 
 log = structlog.get_logger(__name__)
 

@@ -10,15 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wxbackend.bind import repository as repo
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import AccountBoundElsewhere, AccountClosed, AlreadyBound, NotBound
-from wxbackend.bind.models import (
-    AuditOutcome,
-    Binding,
-    Channel,
-    Credential,
-    Purpose,
-    Signing,
-    SigningStep,
-)
+from wxbackend.bind.models import AuditOutcome, Binding, Credential, Purpose, Signing, SigningStep
 from wxbackend.bind.passwords import (
     InitialPasswordMustChange,
     check_new_password,
@@ -27,6 +19,7 @@ from wxbackend.bind.passwords import (
 )
 from wxbackend.bind.signing import advance, require_step, signing_account
 from wxbackend.clock import now
+from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, FundAccount
 

@@ -9,12 +9,7 @@ from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wxbackend.db import Base, UTCDateTime, utcnow
-from wxbackend.fund.models import _enum
-
-
-class Channel(enum.StrEnum):
-    OFFICIAL_ACCOUNT = "oa"  # 公众号 H5 pages
-    MINI_PROGRAM = "mp"  # 小程序
+from wxbackend.enums import Channel, stored_enum
 
 
 class Purpose(enum.StrEnum):
@@ -41,11 +36,11 @@ class Signing(Base):
     __tablename__ = "signing"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    purpose: Mapped[Purpose] = mapped_column(_enum(Purpose))
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    purpose: Mapped[Purpose] = mapped_column(stored_enum(Purpose))
+    channel: Mapped[Channel] = mapped_column(stored_enum(Channel))
     openid: Mapped[str] = mapped_column(String(64), index=True)
     unionid: Mapped[str | None] = mapped_column(String(64))
-    step: Mapped[SigningStep] = mapped_column(_enum(SigningStep))
+    step: Mapped[SigningStep] = mapped_column(stored_enum(SigningStep))
     agreement_version: Mapped[str | None] = mapped_column(String(32))
     agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     account_id: Mapped[int | None] = mapped_column(ForeignKey("fund_account.id"), index=True)
@@ -73,7 +68,7 @@ class Binding(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("fund_account.id"), index=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel))
+    channel: Mapped[Channel] = mapped_column(stored_enum(Channel))
     openid: Mapped[str] = mapped_column(String(64))
     unionid: Mapped[str | None] = mapped_column(String(64), index=True)
     bound_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -104,7 +99,7 @@ class AuditEvent(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     action: Mapped[str] = mapped_column(String(48), index=True)
-    outcome: Mapped[AuditOutcome] = mapped_column(_enum(AuditOutcome))
+    outcome: Mapped[AuditOutcome] = mapped_column(stored_enum(AuditOutcome))
     channel: Mapped[str | None] = mapped_column(String(8))
     openid: Mapped[str | None] = mapped_column(String(64), index=True)
     account_id: Mapped[int | None] = mapped_column(Integer, index=True)

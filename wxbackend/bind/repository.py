@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.bind.models import Binding, Channel, Credential, Purpose, Signing
+from wxbackend.bind.models import Binding, Credential, Purpose, Signing
+from wxbackend.enums import Channel
 from wxbackend.fund.models import FundAccount
 
 

@@ -6,7 +6,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from wxbackend.bind.models import Channel, SigningStep
+from wxbackend.bind.models import SigningStep
+from wxbackend.enums import Channel
 
 SixDigits = Field(min_length=6, max_length=6, pattern=r"^\d{6}$")
 

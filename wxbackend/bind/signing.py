@@ -25,8 +25,9 @@ from wxbackend.bind.errors import (
     SmsCodeWrong,
     WrongStep,
 )
-from wxbackend.bind.models import AuditOutcome, Channel, Purpose, Signing, SigningStep
+from wxbackend.bind.models import AuditOutcome, Purpose, Signing, SigningStep
 from wxbackend.clock import now
+from wxbackend.enums import Channel
 from wxbackend.errors import InvalidInput, NotFound, TooManyRequests
 from wxbackend.faceid.gateway import FaceChannel
 from wxbackend.faceid.gateway import Identity as FaceIdentity

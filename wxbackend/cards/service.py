@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
-from wxbackend.bind.models import AuditOutcome, Channel
+from wxbackend.bind.models import AuditOutcome
 from wxbackend.cards import charges
 from wxbackend.cards import repository as repo
 from wxbackend.cards.bins import BinTable, CardKind, Issuer, default_bins
@@ -34,6 +34,7 @@ from wxbackend.cards.errors import (
 from wxbackend.cards.gateway import BankCardVerifier
 from wxbackend.cards.luhn import normalise, well_formed
 from wxbackend.clock import now
+from wxbackend.enums import Channel
 from wxbackend.errors import DomainError, TooManyRequests
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import FundAccount

@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -19,18 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from wxbackend.db import Base, UTCDateTime, utcnow
-
-
-def _enum(cls: type[enum.Enum]) -> Enum:
-    # Stored as the lower-case value in a VARCHAR with a CHECK, portable to SQLite.
-    return Enum(
-        cls,
-        name=cls.__name__.lower(),
-        native_enum=False,
-        create_constraint=True,
-        length=24,
-        values_callable=lambda members: [m.value for m in members],
-    )
+from wxbackend.enums import stored_enum
 
 
 class AccountStatus(enum.StrEnum):
@@ -95,7 +83,7 @@ class FundAccount(Base):
     mobile_hash: Mapped[bytes | None] = mapped_column(LargeBinary(32), index=True)
     pii_key_id: Mapped[str] = mapped_column(String(16))
     employer_id: Mapped[int] = mapped_column(ForeignKey("employer.id"), index=True)
-    status: Mapped[AccountStatus] = mapped_column(_enum(AccountStatus))
+    status: Mapped[AccountStatus] = mapped_column(stored_enum(AccountStatus))
     deposit_base: Mapped[int] = mapped_column(BigInteger)
     employer_ratio_bp: Mapped[int] = mapped_column(Integer)
     employee_ratio_bp: Mapped[int] = mapped_column(Integer)
@@ -124,7 +112,7 @@ class JournalEntry(Base):
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("fund_account.id"), index=True)
-    entry_type: Mapped[EntryType] = mapped_column(_enum(EntryType))
+    entry_type: Mapped[EntryType] = mapped_column(stored_enum(EntryType))
     amount: Mapped[int] = mapped_column(BigInteger)  # signed fen
     balance_after: Mapped[int] = mapped_column(BigInteger)
     value_date: Mapped[date] = mapped_column(Date)
@@ -178,9 +166,9 @@ class Loan(Base):
     principal: Mapped[int] = mapped_column(BigInteger)
     annual_rate_bp: Mapped[int] = mapped_column(Integer)  # 285 = 2.85 %
     term_months: Mapped[int] = mapped_column(Integer)
-    method: Mapped[RepaymentMethod] = mapped_column(_enum(RepaymentMethod))
+    method: Mapped[RepaymentMethod] = mapped_column(stored_enum(RepaymentMethod))
     start_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[LoanStatus] = mapped_column(_enum(LoanStatus), default=LoanStatus.ACTIVE)
+    status: Mapped[LoanStatus] = mapped_column(stored_enum(LoanStatus), default=LoanStatus.ACTIVE)
 
 
 class RepaymentSchedule(Base):
@@ -196,7 +184,7 @@ class RepaymentSchedule(Base):
     principal: Mapped[int] = mapped_column(BigInteger)
     interest: Mapped[int] = mapped_column(BigInteger)
     remaining_principal: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[RepaymentStatus] = mapped_column(_enum(RepaymentStatus))
+    status: Mapped[RepaymentStatus] = mapped_column(stored_enum(RepaymentStatus))
     paid_on: Mapped[date | None] = mapped_column(Date)
 
     @property

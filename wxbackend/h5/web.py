@@ -25,9 +25,9 @@ from wxbackend.auth.deps import SessionStoreDep
 from wxbackend.auth.service import safe_next
 from wxbackend.auth.sessions import UserSession
 from wxbackend.bind.errors import NotBound
-from wxbackend.bind.models import Channel
 from wxbackend.bind.passwords import InitialPasswordMustChange
 from wxbackend.config import Settings
+from wxbackend.enums import Channel
 from wxbackend.errors import DomainError, Forbidden, Unauthenticated
 from wxbackend.h5 import filters
 

@@ -17,10 +17,10 @@ from wxbackend.account.schemas import LoanRead, OverviewRead, RecentDeposits, Wi
 from wxbackend.bind.audit import AuditTrail
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import NotBound
-from wxbackend.bind.models import Channel
 from wxbackend.bind.passwords import InitialPasswordMustChange
 from wxbackend.clock import today_in_china
 from wxbackend.db import session_scope
+from wxbackend.enums import Channel
 from wxbackend.fund.models import AccountStatus, LoanStatus
 from wxbackend.handlers import menu_keys
 from wxbackend.handlers.messages import InboundMessage, Reply, TextReply

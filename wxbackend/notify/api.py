@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from wxbackend.auth.deps import CurrentUser
-from wxbackend.bind.models import Channel
 from wxbackend.deps import SessionDep, SettingsDep
+from wxbackend.enums import Channel
 from wxbackend.notify import service
 from wxbackend.notify.errors import ConsentsOnlyFromMiniProgram
 from wxbackend.notify.schemas import ConsentCreate, ConsentRead

@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wxbackend import clock
 from wxbackend.bind import binding as bindings
-from wxbackend.bind.models import Channel
 from wxbackend.config import NotifySettings
 from wxbackend.db import session_scope
+from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.notify import repository as repo
 from wxbackend.notify.channels import (

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, Uni
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wxbackend.db import Base, UTCDateTime, utcnow
-from wxbackend.fund.models import _enum
+from wxbackend.enums import stored_enum
 
 
 class NoticeStatus(enum.StrEnum):
@@ -39,11 +39,11 @@ class OutboxNotice(Base):
     # Display values only (amounts, masked card numbers, reasons): never raw personal data.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     link_path: Mapped[str | None] = mapped_column(String(256))
-    status: Mapped[NoticeStatus] = mapped_column(_enum(NoticeStatus))
+    status: Mapped[NoticeStatus] = mapped_column(stored_enum(NoticeStatus))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    channel: Mapped[NoticeChannel | None] = mapped_column(_enum(NoticeChannel))
+    channel: Mapped[NoticeChannel | None] = mapped_column(stored_enum(NoticeChannel))
     last_error: Mapped[str | None] = mapped_column(String(300))
     # The template message's msgid; TEMPLATESENDJOBFINISH reports its fate.
     wechat_msgid: Mapped[int | None] = mapped_column(BigInteger, index=True)

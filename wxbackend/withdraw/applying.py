@@ -7,8 +7,8 @@ from typing import Any
 
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
-from wxbackend.bind.models import Channel
 from wxbackend.clock import today_in_china
+from wxbackend.enums import Channel
 from wxbackend.errors import InvalidInput
 from wxbackend.money import MoneyFormatError, parse_yuan
 from wxbackend.withdraw import idempotency, service

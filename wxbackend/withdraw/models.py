@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wxbackend.db import Base, UTCDateTime, utcnow
-from wxbackend.fund.models import _enum
+from wxbackend.enums import stored_enum
 
 
 class CardStatus(enum.StrEnum):
@@ -51,7 +51,7 @@ class BankCard(Base):
     card_no_hash: Mapped[bytes] = mapped_column(LargeBinary(32), index=True)
     pii_key_id: Mapped[str] = mapped_column(String(16))
     masked: Mapped[str] = mapped_column(String(24))  # first 6 + last 4, for display
-    status: Mapped[CardStatus] = mapped_column(_enum(CardStatus))
+    status: Mapped[CardStatus] = mapped_column(stored_enum(CardStatus))
     type1_confirmed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     verified_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -78,7 +78,7 @@ class Withdrawal(Base):
     kind: Mapped[str] = mapped_column(String(24))  # a rule name from the rules file
     kind_name: Mapped[str] = mapped_column(String(32))  # its Chinese name when filed
     amount: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[WithdrawalStatus] = mapped_column(_enum(WithdrawalStatus), index=True)
+    status: Mapped[WithdrawalStatus] = mapped_column(stored_enum(WithdrawalStatus), index=True)
     closes_account: Mapped[bool] = mapped_column(default=False)
     reason: Mapped[str | None] = mapped_column(String(200))  # why rejected / failed
     applied_on: Mapped[date] = mapped_column(Date)
@@ -150,6 +150,6 @@ class StaffUser(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     password_hash: Mapped[str] = mapped_column(String(160))
-    role: Mapped[StaffRole] = mapped_column(_enum(StaffRole))
+    role: Mapped[StaffRole] = mapped_column(stored_enum(StaffRole))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
