@@ -9,7 +9,7 @@ import structlog
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.bind.audit import AuditTrail
+from wxbackend.audit.trail import AuditTrail
 from wxbackend.config import Settings
 from wxbackend.db import session_scope
 from wxbackend.security.pii import Vault

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests.api.signing_world import PASSWORD, Person, World
 from tests.builders import make_employer
-from wxbackend.bind.models import AuditEvent, AuditOutcome
+from wxbackend.audit.models import AuditEvent, AuditOutcome
 from wxbackend.cards.charges import charged_on
 from wxbackend.cards.luhn import make_card_no
 from wxbackend.db import session_scope

@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from tests.api.signing_world import World
+from wxbackend.audit.models import AuditEvent
+from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind import binding
-from wxbackend.bind.audit import AuditTrail
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.initial import issue_initial_passwords
-from wxbackend.bind.models import AuditEvent
 from wxbackend.bind.passwords import InitialPasswordMustChange
 from wxbackend.db import session_scope
 from wxbackend.enums import Channel

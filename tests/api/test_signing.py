@@ -6,7 +6,8 @@ from sqlalchemy import select
 
 from tests.api.signing_world import World
 from tests.builders import next_number, valid_id_no
-from wxbackend.bind.models import AuditEvent, Binding
+from wxbackend.audit.models import AuditEvent
+from wxbackend.bind.models import Binding
 from wxbackend.faceid.gateway import FaceReason
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from tests.api.signing_world import World
-from wxbackend.bind.models import AuditEvent
+from wxbackend.audit.models import AuditEvent
 from wxbackend.db import session_scope
 from wxbackend.staff import auth
 from wxbackend.withdraw.models import StaffRole

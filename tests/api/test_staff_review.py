@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from tests.api.signing_world import Person, World
 from tests.api.test_staff_auth import staff_login
-from wxbackend.bind.models import AuditEvent
+from wxbackend.audit.models import AuditEvent
 from wxbackend.clock import now
 from wxbackend.db import session_scope
 from wxbackend.fund.models import FundAccount, JournalEntry

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wxbackend.audit.models import AuditOutcome
 from wxbackend.bind import repository as repo
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import AccountBoundElsewhere, AccountClosed, AlreadyBound, NotBound
-from wxbackend.bind.models import AuditOutcome, Binding, Credential, Purpose, Signing, SigningStep
+from wxbackend.bind.models import Binding, Credential, Purpose, Signing, SigningStep
 from wxbackend.bind.passwords import (
     InitialPasswordMustChange,
     check_new_password,

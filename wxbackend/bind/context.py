@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.bind.audit import AuditTrail
+from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind.passwords import Lockout
 from wxbackend.config import SigningSettings
 from wxbackend.faceid.gateway import FaceChannel, FaceVerifier

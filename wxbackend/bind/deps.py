@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from wxbackend.bind.audit import AuditTrail
 from wxbackend.bind.context import BindContext
 from wxbackend.config import Settings
 from wxbackend.deps import AuditDep, SessionDep
@@ -27,5 +26,3 @@ def bind_context(request: Request, session: SessionDep, audit: AuditDep) -> Bind
 
 
 BindContextDep = Annotated[BindContext, Depends(bind_context)]
-
-__all__ = ["AuditTrail", "BindContextDep"]

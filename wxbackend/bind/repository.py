@@ -1,4 +1,4 @@
-"""SQL for signings, bindings, credentials and the audit trail."""
+"""SQL for signings, bindings and credentials."""
 
 from __future__ import annotations
 

@@ -12,6 +12,7 @@ import json
 import secrets
 from dataclasses import dataclass
 
+from wxbackend.audit.models import AuditOutcome
 from wxbackend.bind import repository as repo
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import (
@@ -25,7 +26,7 @@ from wxbackend.bind.errors import (
     SmsCodeWrong,
     WrongStep,
 )
-from wxbackend.bind.models import AuditOutcome, Purpose, Signing, SigningStep
+from wxbackend.bind.models import Purpose, Signing, SigningStep
 from wxbackend.clock import now
 from wxbackend.enums import Channel
 from wxbackend.errors import InvalidInput, NotFound, TooManyRequests

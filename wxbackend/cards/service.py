@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError
 
+from wxbackend.audit.models import AuditOutcome
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
-from wxbackend.bind.models import AuditOutcome
 from wxbackend.cards import charges
 from wxbackend.cards import repository as repo
 from wxbackend.cards.bins import BinTable, CardKind, Issuer, default_bins

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wxbackend.account import display, loans, service
 from wxbackend.account.schemas import LoanRead, OverviewRead, RecentDeposits, WithdrawalPage
-from wxbackend.bind.audit import AuditTrail
+from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import NotBound
 from wxbackend.bind.passwords import InitialPasswordMustChange

@@ -1,5 +1,6 @@
 """Imports every model module so Base.metadata is complete (migrations, schema checks)."""
 
+from wxbackend.audit import models as audit_models
 from wxbackend.bind import models as bind_models
 from wxbackend.db import Base
 from wxbackend.fund import models as fund_models
@@ -9,6 +10,7 @@ from wxbackend.withdraw import models as withdraw_models
 
 __all__ = [
     "Base",
+    "audit_models",
     "bind_models",
     "fund_models",
     "notify_models",

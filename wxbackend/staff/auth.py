@@ -14,8 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.bind.audit import AuditTrail
-from wxbackend.bind.models import AuditOutcome
+from wxbackend.audit.models import AuditOutcome
+from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind.passwords import hash_password, password_matches
 from wxbackend.clock import china_time_text
 from wxbackend.errors import DomainError

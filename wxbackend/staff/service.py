@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.bind.audit import AuditTrail
-from wxbackend.bind.models import AuditOutcome
+from wxbackend.audit.models import AuditOutcome
+from wxbackend.audit.trail import AuditTrail
 from wxbackend.config import WithdrawSettings
 from wxbackend.errors import DomainError
 from wxbackend.fund import service as fund

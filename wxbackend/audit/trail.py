@@ -10,7 +10,7 @@ from __future__ import annotations
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from wxbackend.bind.models import AuditEvent, AuditOutcome
+from wxbackend.audit.models import AuditEvent, AuditOutcome
 from wxbackend.db import session_scope
 from wxbackend.enums import Channel
 

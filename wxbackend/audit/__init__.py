@@ -1,0 +1,1 @@
+"""The audit trail: depositors' and staff members' actions, refused ones included."""
