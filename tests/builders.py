@@ -14,11 +14,11 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.cards.luhn import make_card_no
+from wxbackend.cards.models import BankCard
 from wxbackend.fund import service
 from wxbackend.fund.idcard import make_id_no
 from wxbackend.fund.models import AccountStatus, Employer, FundAccount
 from wxbackend.security.pii import Vault
-from wxbackend.withdraw.models import BankCard
 
 # A random start per test process: data committed by one run never collides with another's.
 _numbers = itertools.count(secrets.randbelow(10_000_000))
@@ -106,8 +106,8 @@ async def make_card(
     session: AsyncSession, vault: Vault, account: FundAccount, *, card_no: str | None = None
 ) -> BankCard:
     """An active, verified Type-I card (ICBC debit BIN unless given) for the account."""
+    from wxbackend.cards.models import CardStatus
     from wxbackend.security.masking import mask_card_no
-    from wxbackend.withdraw.models import CardStatus
 
     number = card_no or luhn_complete("622202")
     sealed = vault.seal(number)

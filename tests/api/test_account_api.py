@@ -8,12 +8,13 @@ from typing import Any
 from tests.api.signing_world import Person, World
 from tests.builders import month_start, next_number
 from wxbackend.bind.initial import issue_initial_passwords
+from wxbackend.cards.models import BankCard, CardStatus
 from wxbackend.clock import today_in_china
 from wxbackend.db import session_scope
 from wxbackend.fund import loans as fund_loans
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, Employer, RepaymentMethod
-from wxbackend.withdraw.models import BankCard, CardStatus, Withdrawal, WithdrawalStatus
+from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 
 
 async def bound(world: World, *, oa: bool = False, **overrides: Any) -> tuple[str, str, Person]:

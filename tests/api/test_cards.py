@@ -14,8 +14,8 @@ from tests.builders import make_employer
 from wxbackend.audit.models import AuditEvent, AuditOutcome
 from wxbackend.cards.charges import charged_on
 from wxbackend.cards.luhn import make_card_no
+from wxbackend.cards.models import BankCard, CardStatus
 from wxbackend.db import session_scope
-from wxbackend.withdraw.models import BankCard, CardStatus
 
 _serials = itertools.count(1000)
 

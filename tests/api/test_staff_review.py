@@ -16,13 +16,12 @@ from sqlalchemy import select
 from tests.api.signing_world import Person, World
 from tests.api.test_staff_auth import staff_login
 from wxbackend.audit.models import AuditEvent
+from wxbackend.cards.models import BankCard, CardStatus
 from wxbackend.clock import now
 from wxbackend.db import session_scope
 from wxbackend.fund.models import FundAccount, JournalEntry
 from wxbackend.security.masking import mask_card_no
 from wxbackend.withdraw.models import (
-    BankCard,
-    CardStatus,
     StaffRole,
     Withdrawal,
     WithdrawalDocument,

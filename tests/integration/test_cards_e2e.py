@@ -19,13 +19,13 @@ from wxbackend.app import create_app
 from wxbackend.cards import CardVerificationUnavailable, TencentBankCardVerifier
 from wxbackend.cards.charges import charged_on
 from wxbackend.cards.luhn import make_card_no
+from wxbackend.cards.models import BankCard, CardStatus
 from wxbackend.config import Settings
 from wxbackend.db import create_sessionmaker, session_scope
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import FundAccount
 from wxbackend.security.pii import Vault
 from wxbackend.store import Store
-from wxbackend.withdraw.models import BankCard, CardStatus
 
 if TYPE_CHECKING:
     from tests.sandbox_server import SandboxServer

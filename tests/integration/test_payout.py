@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tests.builders import make_account, make_card
+from wxbackend.cards.models import BankCard, CardStatus
 from wxbackend.db import create_sessionmaker, session_scope
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, EntryType, FundAccount, JournalEntry
@@ -18,13 +19,7 @@ from wxbackend.security.pii import Vault
 from wxbackend.withdraw import service
 from wxbackend.withdraw.bank import BankAnswer, BankStatus
 from wxbackend.withdraw.fakes import FakeBank, Fault
-from wxbackend.withdraw.models import (
-    BankCard,
-    CardStatus,
-    Withdrawal,
-    WithdrawalEvent,
-    WithdrawalStatus,
-)
+from wxbackend.withdraw.models import Withdrawal, WithdrawalEvent, WithdrawalStatus
 from wxbackend.withdraw.payout import apply_answer, pay_one, run_payouts
 
 S = WithdrawalStatus

@@ -8,12 +8,12 @@ from fastapi import APIRouter, Depends, Request
 
 from wxbackend.auth.deps import CurrentUser
 from wxbackend.bind.deps import BindContextDep
-from wxbackend.cards import service
+from wxbackend.cards import service, views
 from wxbackend.cards.bins import default_bins
 from wxbackend.cards.errors import TYPE1_EXPLAINED
 from wxbackend.cards.gateway import BankCardVerifier
 from wxbackend.cards.schemas import ActiveCardRead, BankRead, CardCreate, CardRead
-from wxbackend.cards.service import CardView
+from wxbackend.cards.views import CardView
 
 router = APIRouter(prefix="/api/cards", tags=["bank cards"])
 
@@ -39,7 +39,7 @@ def _read(view: CardView) -> CardRead:
 
 @router.get("/active", summary="The caller's current card (masked) and the banks supported")
 async def active_card(ctx: BindContextDep, user: CurrentUser) -> ActiveCardRead:
-    overview = await service.card_overview(ctx, channel=user.channel, openid=user.openid)
+    overview = await views.card_overview(ctx, channel=user.channel, openid=user.openid)
     bins = default_bins()
     return ActiveCardRead(
         card=_read(overview.current) if overview.current else None,

@@ -1,11 +1,11 @@
-"""SQL for bank cards (the `bank_card` table is defined with withdrawals)."""
+"""SQL for bank cards."""
 
 from __future__ import annotations
 
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.withdraw.models import BankCard, CardStatus
+from wxbackend.cards.models import BankCard, CardStatus
 
 
 async def active_card(session: AsyncSession, account_id: int) -> BankCard | None:
@@ -44,3 +44,7 @@ async def add_card(session: AsyncSession, card: BankCard) -> BankCard:
     session.add(card)
     await session.flush()
     return card
+
+
+async def get_card(session: AsyncSession, card_id: int) -> BankCard | None:
+    return await session.get(BankCard, card_id)

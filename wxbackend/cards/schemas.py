@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
-from wxbackend.withdraw.models import CardStatus
+from wxbackend.cards.models import CardStatus
 
 
 class CardCreate(BaseModel):

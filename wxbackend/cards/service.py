@@ -7,9 +7,8 @@ BankCard4EVerification.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.bind import binding
@@ -33,6 +32,8 @@ from wxbackend.cards.errors import (
 )
 from wxbackend.cards.gateway import BankCardVerifier
 from wxbackend.cards.luhn import normalise, well_formed
+from wxbackend.cards.models import BankCard, CardStatus
+from wxbackend.cards.views import CardView
 from wxbackend.clock import now
 from wxbackend.enums import Channel
 from wxbackend.errors import DomainError, TooManyRequests
@@ -41,46 +42,35 @@ from wxbackend.fund.models import FundAccount
 from wxbackend.security import ratelimit
 from wxbackend.security.masking import mask_card_no
 from wxbackend.security.ratelimit import Limit
-from wxbackend.withdraw.models import BankCard, CardStatus
 
 # Each attempt may cost two billed calls. Proposed setting WXB_CARDS__VERIFICATIONS_PER_DAY.
 VERIFICATIONS_PER_DAY = 5
 DAY_S = 24 * 3600
 
-REJECTED_TYPE2_EXPLAINED = (
-    "收款银行退回了转入该卡的提取资金：该卡是II类（或III类）账户，不能接收提取资金。"
-    "请绑定您本人的其他I类借记卡后再申请提取。"
-)
+
+async def active_card(session: AsyncSession, account_id: int) -> BankCard | None:
+    """The card the account's withdrawals are paid to, if it has one."""
+    return await repo.active_card(session, account_id)
 
 
-@dataclass(frozen=True, slots=True)
-class CardView:
-    """The caller's current card as shown: masked, with the bank's name and any notice."""
-
-    card: BankCard
-    bank_name: str
-    notice: str | None
+async def get_card(session: AsyncSession, card_id: int) -> BankCard | None:
+    return await repo.get_card(session, card_id)
 
 
-@dataclass(frozen=True, slots=True)
-class CardOverview:
-    current: CardView | None
-    supported: tuple[str, ...]  # bank codes the account may bind
+async def mark_refused_as_type2(session: AsyncSession, card_id: int) -> None:
+    """The paying bank refused the card as a Type-II account: nothing is paid to it again."""
+    card = await repo.get_card(session, card_id)
+    if card is not None:
+        card.status = CardStatus.REJECTED_TYPE2
+        await session.flush()
 
 
-async def card_overview(
-    ctx: BindContext, *, channel: Channel, openid: str, bins: BinTable | None = None
-) -> CardOverview:
-    """The active card, or a card the paying bank refused (the user must bind another)."""
-    bins = bins or default_bins()
-    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
-    supported = bins.supported_banks(await fund.employer_district(ctx.session, account))
-    card = await repo.latest_card(ctx.session, account.id)
-    if card is None or card.status is CardStatus.REPLACED:
-        return CardOverview(current=None, supported=supported)
-    notice = REJECTED_TYPE2_EXPLAINED if card.status is CardStatus.REJECTED_TYPE2 else None
-    view = CardView(card=card, bank_name=bins.bank_name(card.bank_code), notice=notice)
-    return CardOverview(current=view, supported=supported)
+async def card_label(session: AsyncSession, card_id: int) -> str:
+    """工商银行 ****1234: enough to recognise the card, nothing more."""
+    card = await repo.get_card(session, card_id)
+    if card is None:
+        return "本人银行卡"
+    return f"{default_bins().bank_name(card.bank_code)} ****{card.masked[-4:]}"
 
 
 def screen_card(bins: BinTable, card_no: str, *, district: str | None) -> Issuer:

@@ -8,6 +8,7 @@ from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.cards import service as cards
+from wxbackend.cards import views as card_views
 from wxbackend.cards.api import CardVerifierDep
 from wxbackend.cards.bins import default_bins
 from wxbackend.cards.errors import TYPE1_EXPLAINED
@@ -39,7 +40,7 @@ async def _card_page(
     errors: Errors | None = None,
     status: int = 200,
 ) -> Response:
-    overview = await cards.card_overview(ctx, channel=user.channel, openid=user.openid)
+    overview = await card_views.card_overview(ctx, channel=user.channel, openid=user.openid)
     bins = default_bins()
     return render(
         request,

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Path, Request, Response
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
-from wxbackend.cards import service as cards
+from wxbackend.cards import views as card_views
 from wxbackend.errors import DomainError
 from wxbackend.h5.web import (
     Errors,
@@ -64,7 +64,7 @@ async def _apply_page(
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    overview = await cards.card_overview(ctx, channel=user.channel, openid=user.openid)
+    overview = await card_views.card_overview(ctx, channel=user.channel, openid=user.openid)
     account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
     rules = _rules(request)
     kinds: list[dict[str, Any]] = [

@@ -2,6 +2,7 @@
 
 from wxbackend.audit import models as audit_models
 from wxbackend.bind import models as bind_models
+from wxbackend.cards import models as cards_models
 from wxbackend.db import Base
 from wxbackend.fund import models as fund_models
 from wxbackend.notify import models as notify_models
@@ -12,6 +13,7 @@ __all__ = [
     "Base",
     "audit_models",
     "bind_models",
+    "cards_models",
     "fund_models",
     "notify_models",
     "points_models",

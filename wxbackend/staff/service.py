@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.audit.trail import AuditTrail
+from wxbackend.cards.models import BankCard
 from wxbackend.config import WithdrawSettings
 from wxbackend.errors import DomainError
 from wxbackend.fund import service as fund
@@ -25,7 +26,6 @@ from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw.errors import WithdrawalNotFound
 from wxbackend.withdraw.models import (
-    BankCard,
     StaffRole,
     Withdrawal,
     WithdrawalDocument,

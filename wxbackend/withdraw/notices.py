@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.cards.bins import default_bins
 from wxbackend.money import format_yuan
 from wxbackend.notify.service import enqueue_notice
-from wxbackend.withdraw import repository as repo
 from wxbackend.withdraw.models import Withdrawal
 
 
@@ -27,11 +25,3 @@ async def tell_applicant(
         },
         link_path=f"/h5/withdrawals/{withdrawal.id}",
     )
-
-
-async def card_label(session: AsyncSession, withdrawal: Withdrawal) -> str:
-    """工商银行 ****1234: enough to recognise the card, nothing more."""
-    card = await repo.get_card(session, withdrawal.card_id)
-    if card is None:
-        return "本人银行卡"
-    return f"{default_bins().bank_name(card.bank_code)} ****{card.masked[-4:]}"

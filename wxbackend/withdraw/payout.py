@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from wxbackend.cards import service as cards
 from wxbackend.db import session_scope
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, EntryType
@@ -27,8 +28,8 @@ from wxbackend.withdraw.bank import (
     BankUnreachable,
     PaymentOrder,
 )
-from wxbackend.withdraw.models import CardStatus, Withdrawal, WithdrawalStatus
-from wxbackend.withdraw.notices import card_label, tell_applicant
+from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
+from wxbackend.withdraw.notices import tell_applicant
 from wxbackend.withdraw.service import SYSTEM, record
 
 log = structlog.get_logger(__name__)
@@ -121,7 +122,7 @@ async def _ask_bank(bank: BankGateway, order: PaymentOrder, *, first_attempt: bo
 
 
 async def _order(session: AsyncSession, vault: Vault, withdrawal: Withdrawal) -> PaymentOrder:
-    card = await repo.get_card(session, withdrawal.card_id)
+    card = await cards.get_card(session, withdrawal.card_id)
     account = await fund.get_account(session, withdrawal.account_id)
     if card is None or account is None:
         raise RuntimeError(f"withdrawal {withdrawal.id} lost its card or account")
@@ -165,7 +166,10 @@ async def _paid(session: AsyncSession, withdrawal: Withdrawal) -> None:
         return  # already booked (the bank answered twice)
     await record(session, withdrawal.id, from_status=S.PAYING, to=S.PAID, actor=SYSTEM)
     await tell_applicant(
-        session, withdrawal, "withdrawal_paid", bank_card=await card_label(session, withdrawal)
+        session,
+        withdrawal,
+        "withdrawal_paid",
+        bank_card=await cards.card_label(session, withdrawal.card_id),
     )
     if withdrawal.closes_account:
         account = await fund.get_account(session, withdrawal.account_id)
@@ -193,7 +197,5 @@ async def _failed(session: AsyncSession, withdrawal: Withdrawal, answer: BankAns
         memo=note,
     )
     if answer.status is BankStatus.REJECTED_TYPE2:
-        card = await repo.get_card(session, withdrawal.card_id)
-        if card is not None:
-            card.status = CardStatus.REJECTED_TYPE2
+        await cards.mark_refused_as_type2(session, withdrawal.card_id)
     await session.flush()

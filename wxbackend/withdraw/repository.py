@@ -1,4 +1,4 @@
-"""SQL for cards, withdrawals, their events and documents, and idempotency records."""
+"""SQL for withdrawals, their events and documents, and idempotency records."""
 
 from __future__ import annotations
 
@@ -18,8 +18,6 @@ from wxbackend.fund.models import (
     RepaymentStatus,
 )
 from wxbackend.withdraw.models import (
-    BankCard,
-    CardStatus,
     IdempotencyRecord,
     Withdrawal,
     WithdrawalDocument,
@@ -33,18 +31,6 @@ OPEN_STATUSES = (
     WithdrawalStatus.APPROVED,
     WithdrawalStatus.PAYING,
 )
-
-
-async def active_card(session: AsyncSession, account_id: int) -> BankCard | None:
-    return await session.scalar(
-        select(BankCard).where(
-            BankCard.account_id == account_id, BankCard.status == CardStatus.ACTIVE
-        )
-    )
-
-
-async def get_card(session: AsyncSession, card_id: int) -> BankCard | None:
-    return await session.get(BankCard, card_id)
 
 
 async def get_withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal | None:

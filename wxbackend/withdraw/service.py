@@ -12,6 +12,8 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wxbackend.cards import service as cards
+from wxbackend.cards.models import BankCard
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, EntryType, FundAccount
 from wxbackend.withdraw import repository as repo
@@ -23,7 +25,6 @@ from wxbackend.withdraw.errors import (
     WithdrawalStateChanged,
 )
 from wxbackend.withdraw.models import (
-    BankCard,
     Withdrawal,
     WithdrawalDocument,
     WithdrawalEvent,
@@ -131,7 +132,7 @@ async def apply(
 ) -> Withdrawal:
     """File an application; kinds without documents go to review (or approval) at once."""
     rule = rule_for(rules, kind)
-    card = await repo.active_card(session, account.id)
+    card = await cards.active_card(session, account.id)
     if card is None:
         raise NoActiveCard()
     await session.refresh(account)
@@ -263,7 +264,7 @@ async def history(session: AsyncSession, withdrawal: Withdrawal) -> list[Withdra
 
 
 async def masked_card(session: AsyncSession, withdrawal: Withdrawal) -> str | None:
-    card = await repo.get_card(session, withdrawal.card_id)
+    card = await cards.get_card(session, withdrawal.card_id)
     return card.masked if card is not None else None
 
 
@@ -273,7 +274,7 @@ async def get_withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawa
 
 
 async def card_of(session: AsyncSession, withdrawal: Withdrawal) -> BankCard | None:
-    return await repo.get_card(session, withdrawal.card_id)
+    return await cards.get_card(session, withdrawal.card_id)
 
 
 async def review_queue(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wxbackend.cards import service as cards
 from wxbackend.money import format_yuan
 from wxbackend.withdraw import repository as repo
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
@@ -20,7 +21,7 @@ async def withdrawal_view(
     session: AsyncSession, rules: RuleBook, withdrawal: Withdrawal, *, events: bool = True
 ) -> WithdrawalRead:
     rule = rules.rules.get(withdrawal.kind)
-    card = await repo.get_card(session, withdrawal.card_id)
+    card = await cards.get_card(session, withdrawal.card_id)
     missing: list[DocumentKindRead] = []
     if rule is not None and withdrawal.status is WithdrawalStatus.SUBMITTED:
         have = await repo.document_kinds(session, withdrawal.id)
