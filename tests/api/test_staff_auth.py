@@ -12,7 +12,7 @@ from tests.api.signing_world import World
 from wxbackend.audit.models import AuditEvent
 from wxbackend.db import session_scope
 from wxbackend.staff import auth
-from wxbackend.withdraw.models import StaffRole
+from wxbackend.staff.models import StaffRole
 
 STAFF_PASSWORD = "correct horse battery"
 

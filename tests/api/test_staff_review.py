@@ -21,8 +21,8 @@ from wxbackend.clock import now
 from wxbackend.db import session_scope
 from wxbackend.fund.models import FundAccount, JournalEntry
 from wxbackend.security.masking import mask_card_no
+from wxbackend.staff.models import StaffRole
 from wxbackend.withdraw.models import (
-    StaffRole,
     Withdrawal,
     WithdrawalDocument,
     WithdrawalEvent,

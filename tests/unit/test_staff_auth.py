@@ -17,10 +17,11 @@ from wxbackend.staff.errors import (
     StaffUnauthenticated,
     SupervisorRequired,
 )
+from wxbackend.staff.models import StaffRole
 from wxbackend.staff.service import ensure_may_approve
 from wxbackend.staff.sessions import StaffSessionStore
 from wxbackend.store import MemoryStore
-from wxbackend.withdraw.models import StaffRole, Withdrawal, WithdrawalStatus
+from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 
 LIMIT = WithdrawSettings(reviewer_limit=5_000_000)
 

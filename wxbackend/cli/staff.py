@@ -12,7 +12,7 @@ from wxbackend.cli.runtime import load_cli_settings, open_runtime, run
 from wxbackend.db import session_scope
 from wxbackend.errors import DomainError
 from wxbackend.staff import auth
-from wxbackend.withdraw.models import StaffRole, StaffUser
+from wxbackend.staff.models import StaffRole, StaffUser
 
 T = TypeVar("T")
 

@@ -7,6 +7,7 @@ from wxbackend.db import Base
 from wxbackend.fund import models as fund_models
 from wxbackend.notify import models as notify_models
 from wxbackend.points import models as points_models
+from wxbackend.staff import models as staff_models
 from wxbackend.withdraw import models as withdraw_models
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "fund_models",
     "notify_models",
     "points_models",
+    "staff_models",
     "withdraw_models",
 ]

@@ -30,9 +30,9 @@ from wxbackend.staff.errors import (
     StaffUsernameInvalid,
     StaffUserNotFound,
 )
+from wxbackend.staff.models import StaffRole, StaffUser
 from wxbackend.staff.sessions import StaffSessionStore
 from wxbackend.store import Store
-from wxbackend.withdraw.models import StaffRole, StaffUser
 
 USERNAME = re.compile(r"^[a-z][a-z0-9_.-]{2,31}$")
 MIN_PASSWORD = 12

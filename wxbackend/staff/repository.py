@@ -7,9 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.withdraw.models import (
-    StaffUser,
-)
+from wxbackend.staff.models import StaffUser
 
 
 async def staff_by_username(session: AsyncSession, username: str) -> StaffUser | None:

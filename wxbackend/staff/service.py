@@ -23,10 +23,10 @@ from wxbackend.money import format_yuan
 from wxbackend.security.pii import Vault
 from wxbackend.staff.auth import Staff
 from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
+from wxbackend.staff.models import StaffRole
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw.errors import WithdrawalNotFound
 from wxbackend.withdraw.models import (
-    StaffRole,
     Withdrawal,
     WithdrawalDocument,
     WithdrawalEvent,

@@ -1,4 +1,4 @@
-"""Withdrawal applications, their transitions, documents, idempotency keys; staff users."""
+"""Withdrawal applications, their transitions, documents and idempotency keys."""
 
 from __future__ import annotations
 
@@ -102,19 +102,3 @@ class IdempotencyRecord(Base):
     response_body: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
-
-
-class StaffRole(enum.StrEnum):
-    REVIEWER = "reviewer"
-    SUPERVISOR = "supervisor"
-
-
-class StaffUser(Base):
-    __tablename__ = "staff_user"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    username: Mapped[str] = mapped_column(String(64), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(160))
-    role: Mapped[StaffRole] = mapped_column(stored_enum(StaffRole))
-    active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
