@@ -46,6 +46,11 @@ def schedule_rows(
     return rows
 
 
+async def loan_flags(session: AsyncSession, account_id: int) -> tuple[bool, bool]:
+    """(has an active loan, has an overdue instalment): what withdrawal rules ask."""
+    return await repo.loan_flags(session, account_id)
+
+
 async def add_loan(
     session: AsyncSession,
     *,

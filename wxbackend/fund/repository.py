@@ -18,7 +18,9 @@ from wxbackend.fund.models import (
     InterestPosting,
     JournalEntry,
     Loan,
+    LoanStatus,
     RepaymentSchedule,
+    RepaymentStatus,
 )
 
 
@@ -247,3 +249,32 @@ async def bulk_insert_returning_ids(
         )
         ids.extend(result.all())
     return ids
+
+
+async def months_deposited(session: AsyncSession, account_id: int) -> list[date]:
+    """Paid-for months of the account's deposits, newest first."""
+    rows = await session.scalars(
+        select(Deposit.paid_for_month)
+        .where(Deposit.account_id == account_id)
+        .order_by(Deposit.paid_for_month.desc())
+    )
+    return list(rows.all())
+
+
+async def loan_flags(session: AsyncSession, account_id: int) -> tuple[bool, bool]:
+    """(has an active loan, has an overdue instalment)."""
+    active = await session.scalar(
+        select(Loan.id)
+        .where(Loan.account_id == account_id, Loan.status == LoanStatus.ACTIVE)
+        .limit(1)
+    )
+    overdue = await session.scalar(
+        select(RepaymentSchedule.id)
+        .join(Loan, Loan.id == RepaymentSchedule.loan_id)
+        .where(
+            Loan.account_id == account_id,
+            RepaymentSchedule.status == RepaymentStatus.OVERDUE,
+        )
+        .limit(1)
+    )
+    return active is not None, overdue is not None

@@ -239,6 +239,20 @@ async def post_interest(
     return posting
 
 
+async def months_deposited(session: AsyncSession, account_id: int) -> list[date]:
+    """Paid-for months of the account's deposits, newest first (withdrawal rules count them)."""
+    return await repo.months_deposited(session, account_id)
+
+
+async def close_account(session: AsyncSession, account_id: int, *, on: date) -> None:
+    """销户: the withdrawal that closes the account has paid out its whole balance."""
+    account = await repo.get_account(session, account_id)
+    if account is not None:
+        account.status = AccountStatus.CLOSED
+        account.status_changed_on = on
+        await session.flush()
+
+
 async def check_ledger(session: AsyncSession) -> list[repo.BalanceMismatch]:
     """Every account whose balance is not the sum of its journal entries."""
     return await repo.balance_mismatches(session)

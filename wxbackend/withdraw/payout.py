@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from wxbackend.cards import service as cards
 from wxbackend.db import session_scope
 from wxbackend.fund import service as fund
-from wxbackend.fund.models import AccountStatus, EntryType
+from wxbackend.fund.models import EntryType
 from wxbackend.security.pii import Vault
 from wxbackend.withdraw import repository as repo
 from wxbackend.withdraw.bank import (
@@ -172,10 +172,7 @@ async def _paid(session: AsyncSession, withdrawal: Withdrawal) -> None:
         bank_card=await cards.card_label(session, withdrawal.card_id),
     )
     if withdrawal.closes_account:
-        account = await fund.get_account(session, withdrawal.account_id)
-        if account is not None:
-            account.status = AccountStatus.CLOSED
-            account.status_changed_on = _now().date()
+        await fund.close_account(session, withdrawal.account_id, on=_now().date())
     await session.flush()
 
 

@@ -10,13 +10,6 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
-from wxbackend.fund.models import (
-    Deposit,
-    Loan,
-    LoanStatus,
-    RepaymentSchedule,
-    RepaymentStatus,
-)
 from wxbackend.withdraw.models import (
     IdempotencyRecord,
     Withdrawal,
@@ -99,34 +92,6 @@ async def last_paid_on(session: AsyncSession, *, account_id: int, kind: str) -> 
         )
     )
     return paid.date() if isinstance(paid, datetime) else None
-
-
-async def deposit_months(session: AsyncSession, account_id: int) -> list[date]:
-    rows = await session.scalars(
-        select(Deposit.paid_for_month)
-        .where(Deposit.account_id == account_id)
-        .order_by(Deposit.paid_for_month.desc())
-    )
-    return list(rows.all())
-
-
-async def loan_flags(session: AsyncSession, account_id: int) -> tuple[bool, bool]:
-    """(has an active loan, has an overdue instalment)."""
-    active = await session.scalar(
-        select(Loan.id)
-        .where(Loan.account_id == account_id, Loan.status == LoanStatus.ACTIVE)
-        .limit(1)
-    )
-    overdue = await session.scalar(
-        select(RepaymentSchedule.id)
-        .join(Loan, Loan.id == RepaymentSchedule.loan_id)
-        .where(
-            Loan.account_id == account_id,
-            RepaymentSchedule.status == RepaymentStatus.OVERDUE,
-        )
-        .limit(1)
-    )
-    return active is not None, overdue is not None
 
 
 async def move(

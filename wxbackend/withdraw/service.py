@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.cards import service as cards
 from wxbackend.cards.models import BankCard
+from wxbackend.fund import loans as fund_loans
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, EntryType, FundAccount
 from wxbackend.withdraw import repository as repo
@@ -97,13 +98,13 @@ def consecutive_months(months: list[date], *, up_to: date | None) -> int:
 
 
 async def account_facts(session: AsyncSession, account: FundAccount, *, kind: str) -> AccountFacts:
-    has_loan, overdue = await repo.loan_flags(session, account.id)
+    has_loan, overdue = await fund_loans.loan_flags(session, account.id)
     sealed_since = account.status_changed_on if account.status is AccountStatus.SEALED else None
     return AccountFacts(
         status=account.status,
         balance=account.balance,
         consecutive_deposit_months=consecutive_months(
-            await repo.deposit_months(session, account.id), up_to=account.paid_up_to
+            await fund.months_deposited(session, account.id), up_to=account.paid_up_to
         ),
         sealed_since=sealed_since,
         has_active_loan=has_loan,
