@@ -1,4 +1,8 @@
-"""Login endpoints: mini-program code exchange and official-account OAuth for H5 pages."""
+"""Login endpoints: official-account OAuth for H5 pages, logout.
+
+The mini-program's code exchange answers whether the caller is bound, so it is served
+with the binding endpoints (`bind/api.py`).
+"""
 
 from __future__ import annotations
 
@@ -11,33 +15,11 @@ from fastapi.responses import RedirectResponse
 from wxbackend.auth import service
 from wxbackend.auth.deps import SessionStoreDep, session_token
 from wxbackend.auth.errors import LoginCodeInvalid, LoginCodeUsed
-from wxbackend.auth.schemas import MiniProgramLoginCreate, MiniProgramLoginRead
-from wxbackend.bind import binding
-from wxbackend.bind.deps import BindContextDep
-from wxbackend.bind.errors import NotBound
-from wxbackend.deps import MiniProgramDep, OfficialAccountDep, SettingsDep, StoreDep
-from wxbackend.enums import Channel
+from wxbackend.deps import OfficialAccountDep, SettingsDep, StoreDep
 
 router = APIRouter(tags=["login"])
 
 STATE_COOKIE = "wxb_oauth_state"
-
-
-@router.post("/api/mp/session", summary="Mini-program login: wx.login code → session token")
-async def mini_program_login(
-    body: MiniProgramLoginCreate,
-    mp: MiniProgramDep,
-    sessions: SessionStoreDep,
-    settings: SettingsDep,
-    ctx: BindContextDep,
-) -> MiniProgramLoginRead:
-    login = await service.login_mini_program(mp=mp, sessions=sessions, js_code=body.code)
-    try:
-        await binding.bound_account(ctx, channel=Channel.MINI_PROGRAM, openid=login.openid)
-        bound = True
-    except NotBound:
-        bound = False
-    return MiniProgramLoginRead(token=login.token, expires_in=settings.sessions.idle_s, bound=bound)
 
 
 @router.get("/h5/login", summary="Start official-account OAuth (snsapi_base)")

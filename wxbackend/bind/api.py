@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from wxbackend.auth.deps import CurrentUser
+from wxbackend.auth import service as auth
+from wxbackend.auth.deps import CurrentUser, SessionStoreDep
+from wxbackend.auth.schemas import MiniProgramLoginCreate, MiniProgramLoginRead
 from wxbackend.auth.service import safe_next
 from wxbackend.auth.sessions import UserSession
 from wxbackend.bind import binding, signing
@@ -29,7 +31,7 @@ from wxbackend.bind.schemas import (
     SmsCodeCreate,
     SmsSent,
 )
-from wxbackend.deps import SettingsDep
+from wxbackend.deps import MiniProgramDep, SettingsDep
 from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.security.masking import mask_account_no, mask_mobile, mask_name
@@ -174,3 +176,22 @@ async def unbind(body: PasswordCreate, ctx: BindContextDep, user: CurrentUser) -
     await binding.unbind_with_password(
         ctx, channel=user.channel, openid=user.openid, password=body.password
     )
+
+
+@router.post(
+    "/api/mp/session", tags=["login"], summary="Mini-program login: wx.login code → session token"
+)
+async def mini_program_login(
+    body: MiniProgramLoginCreate,
+    mp: MiniProgramDep,
+    sessions: SessionStoreDep,
+    settings: SettingsDep,
+    ctx: BindContextDep,
+) -> MiniProgramLoginRead:
+    login = await auth.login_mini_program(mp=mp, sessions=sessions, js_code=body.code)
+    try:
+        await binding.bound_account(ctx, channel=Channel.MINI_PROGRAM, openid=login.openid)
+        bound = True
+    except NotBound:
+        bound = False
+    return MiniProgramLoginRead(token=login.token, expires_in=settings.sessions.idle_s, bound=bound)

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from wxbackend.handlers.messages import TEXT_REPLY_MAX_BYTES
-
 CONTENT_DIR = Path(__file__).parent
+# WeChat's limit on a passive text reply's Content: every reply text must fit in one.
+TEXT_REPLY_MAX_BYTES = 2048
 
 # Every text a handler asks for; loading fails if one is missing.
 REQUIRED = (

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# WeChat's limit on a passive text reply's Content.
-TEXT_REPLY_MAX_BYTES = 2048
+from wxbackend.content import TEXT_REPLY_MAX_BYTES
+
 NEWS_MAX_ARTICLES = 8
 
 
