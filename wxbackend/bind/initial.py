@@ -11,7 +11,7 @@ from wxbackend.bind.models import Credential
 from wxbackend.bind.passwords import generate_initial_password, hash_password
 from wxbackend.clock import now
 from wxbackend.errors import NotFound
-from wxbackend.fund import repository as fund_repo
+from wxbackend.fund import service as fund
 from wxbackend.security.masking import mask_name
 
 
@@ -30,10 +30,10 @@ async def issue_initial_passwords(
     Accounts that already have a password keep it unless `reissue` (which resets them
     to a new initial password the holder must change again).
     """
-    employer = await fund_repo.get_employer_by_code(session, employer_code)
+    employer = await fund.employer_by_code(session, employer_code)
     if employer is None:
         raise NotFound(f"单位 {employer_code} 不存在。")
-    accounts = await fund_repo.open_accounts_of_employer(session, employer.id)
+    accounts = await fund.open_accounts_of_employer(session, employer.id)
     existing = await repo.credentials_for(session, [a.id for a in accounts])
     sheet: list[SheetRow] = []
     for account in accounts:

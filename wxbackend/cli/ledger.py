@@ -6,7 +6,7 @@ import typer
 
 from wxbackend.cli.runtime import load_cli_settings, open_runtime, run
 from wxbackend.db import session_scope
-from wxbackend.fund import repository, service
+from wxbackend.fund import service
 from wxbackend.money import format_yuan
 
 app = typer.Typer(help="Fund ledger checks.", no_args_is_help=True)
@@ -17,9 +17,9 @@ def check() -> None:
     """Verify every account's balance equals the sum of its journal entries."""
     settings = load_cli_settings()
 
-    async def _check() -> tuple[int, list[repository.BalanceMismatch]]:
+    async def _check() -> tuple[int, list[service.BalanceMismatch]]:
         async with open_runtime(settings) as rt, session_scope(rt.sessionmaker) as session:
-            return await repository.count_accounts(session), await service.check_ledger(session)
+            return await service.count_accounts(session), await service.check_ledger(session)
 
     total, mismatches = run(_check())
     for m in mismatches:

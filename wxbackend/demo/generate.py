@@ -15,21 +15,14 @@ from wxbackend.demo.identities import IDENTITIES
 from wxbackend.demo.people import PersonFactory
 from wxbackend.demo.places import CITY_AREA, DISTRICT_CODES, EMPLOYERS, POINTS
 from wxbackend.demo.plans import AccountSpec, Planner
+from wxbackend.fund import bulk as fund_bulk
 from wxbackend.fund import calc, loans
-from wxbackend.fund import repository as fund_repo
+from wxbackend.fund import service as fund
 from wxbackend.fund.models import (
-    Deposit,
-    Employer,
-    FundAccount,
-    InterestPosting,
-    JournalEntry,
-    Loan,
     LoanStatus,
-    RepaymentSchedule,
 )
 from wxbackend.importer.creditcode import make_credit_code
 from wxbackend.money import format_yuan
-from wxbackend.points import repository as points_repo
 from wxbackend.points import service as points_service
 from wxbackend.security.pii import Vault
 
@@ -69,7 +62,7 @@ class DemoSummary:
 
 async def _ensure_employers(session: AsyncSession) -> dict[str, int]:
     """The demo employers by code; ones already present (same code) are reused."""
-    existing = await fund_repo.employer_ids_by_code(session)
+    existing = await fund_bulk.employer_ids_by_code(session)
     rows = []
     for number, seed in enumerate(EMPLOYERS, start=1):
         if seed.code in existing:
@@ -86,7 +79,7 @@ async def _ensure_employers(session: AsyncSession) -> dict[str, int]:
                 "district": seed.district,
             }
         )
-    new_ids = await fund_repo.bulk_insert_returning_ids(session, Employer, rows)
+    new_ids = await fund_bulk.insert_employers(session, rows)
     existing.update({row["code"]: id_ for row, id_ in zip(rows, new_ids, strict=True)})
     return existing
 
@@ -108,7 +101,7 @@ async def _add_points(session: AsyncSession) -> int:
         for p in POINTS
         if p.code not in existing
     ]
-    await points_repo.bulk_insert(session, rows)
+    await points_service.insert_points(session, rows)
     return len(rows)
 
 
@@ -174,7 +167,7 @@ async def _add_loans(
         }
         for n, (loan, account_id) in enumerate(with_loans, start=1)
     ]
-    loan_ids = await fund_repo.bulk_insert_returning_ids(session, Loan, loan_rows)
+    loan_ids = await fund_bulk.insert_loans(session, loan_rows)
     schedule: list[dict[str, Any]] = []
     for (loan, _), loan_id in zip(with_loans, loan_ids, strict=True):
         plan = calc.repayment_plan(
@@ -200,7 +193,7 @@ async def _add_loans(
             }
             for r in rows
         )
-    await fund_repo.bulk_insert(session, RepaymentSchedule, schedule)
+    await fund_bulk.insert_repayment_schedules(session, schedule)
     overdue = sum(1 for loan, _ in with_loans if loan.overdue_periods)
     return len(loan_rows), overdue
 
@@ -217,7 +210,7 @@ async def generate_demo(
 
     Deterministic for a given seed and `today`. The caller's session scope commits.
     """
-    if await fund_repo.count_accounts(session):
+    if await fund.count_accounts(session):
         return None
     summary = DemoSummary()
     employer_ids = await _ensure_employers(session)
@@ -229,7 +222,7 @@ async def generate_demo(
         _account_row(vault, spec, history, employer_ids[spec.employer_code])
         for spec, history in zip(specs, histories, strict=True)
     ]
-    account_ids = await fund_repo.bulk_insert_returning_ids(session, FundAccount, account_rows)
+    account_ids = await fund_bulk.insert_accounts(session, account_rows)
     deposits, entries, interest = [], [], []
     for spec, history, account_id in zip(specs, histories, account_ids, strict=True):
         history.with_account(account_id, employer_ids[spec.employer_code])
@@ -238,9 +231,7 @@ async def generate_demo(
         interest.extend(history.interest)
         summary.by_status[spec.status.value] += 1
         summary.total_balance += history.balance
-    await fund_repo.bulk_insert(session, Deposit, deposits)
-    await fund_repo.bulk_insert(session, JournalEntry, entries)
-    await fund_repo.bulk_insert(session, InterestPosting, interest)
+    await fund_bulk.insert_history(session, deposits=deposits, entries=entries, interest=interest)
     summary.loans, summary.overdue_loans = await _add_loans(session, specs, account_ids, today)
     summary.accounts = len(specs)
     summary.deposits = len(deposits)

@@ -135,6 +135,19 @@ async def open_account(
     return account
 
 
+async def employer_by_code(session: AsyncSession, code: str) -> Employer | None:
+    return await repo.get_employer_by_code(session, code)
+
+
+async def open_accounts_of_employer(session: AsyncSession, employer_id: int) -> list[FundAccount]:
+    """The employer's accounts that are not closed, by account number."""
+    return list(await repo.open_accounts_of_employer(session, employer_id))
+
+
+async def count_accounts(session: AsyncSession) -> int:
+    return await repo.count_accounts(session)
+
+
 async def get_account(session: AsyncSession, account_id: int) -> FundAccount | None:
     return await repo.get_account(session, account_id)
 
@@ -253,6 +266,9 @@ async def close_account(session: AsyncSession, account_id: int, *, on: date) -> 
         await session.flush()
 
 
-async def check_ledger(session: AsyncSession) -> list[repo.BalanceMismatch]:
+BalanceMismatch = repo.BalanceMismatch
+
+
+async def check_ledger(session: AsyncSession) -> list[BalanceMismatch]:
     """Every account whose balance is not the sum of its journal entries."""
     return await repo.balance_mismatches(session)

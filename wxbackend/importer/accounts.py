@@ -6,7 +6,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from wxbackend.fund import repository as fund_repo
+from wxbackend.fund import bulk as fund_bulk
 from wxbackend.fund import service as fund_service
 from wxbackend.fund.models import AccountStatus
 from wxbackend.importer import fields
@@ -76,12 +76,12 @@ class AccountImporter(Importer[AccountRow]):
         yield "id_no", item.id_no
 
     async def load(self, items: list[AccountRow]) -> None:
-        self.employers = await fund_repo.employer_ids_by_code(self.session)
-        self.existing_nos = await fund_repo.existing_account_nos(
+        self.employers = await fund_bulk.employer_ids_by_code(self.session)
+        self.existing_nos = await fund_bulk.existing_account_nos(
             self.session, [i.account_no for i in items]
         )
         self.hashes = {i.id_no: self.vault.lookup_hash("id_no", i.id_no) for i in items}
-        self.existing_hashes = await fund_repo.existing_id_hashes(
+        self.existing_hashes = await fund_bulk.existing_id_hashes(
             self.session, list(self.hashes.values())
         )
 

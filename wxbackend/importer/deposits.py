@@ -6,7 +6,7 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from wxbackend.fund import repository as fund_repo
+from wxbackend.fund import bulk as fund_bulk
 from wxbackend.fund import service as fund_service
 from wxbackend.fund.models import AccountStatus, FundAccount
 from wxbackend.importer import fields
@@ -52,8 +52,8 @@ class DepositImporter(Importer[DepositRow]):
         yield "deposit", (item.account_no, item.month)
 
     async def load(self, items: list[DepositRow]) -> None:
-        self.accounts = await fund_repo.accounts_by_nos(self.session, [i.account_no for i in items])
-        self.booked = await fund_repo.deposit_months(
+        self.accounts = await fund_bulk.accounts_by_nos(self.session, [i.account_no for i in items])
+        self.booked = await fund_bulk.booked_deposit_months(
             self.session, [a.id for a in self.accounts.values()]
         )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 
-from wxbackend.fund import repository as fund_repo
+from wxbackend.fund import bulk as fund_bulk
 from wxbackend.fund import service as fund_service
 from wxbackend.importer import fields
 from wxbackend.importer.base import Importer
@@ -46,7 +46,7 @@ class EmployerImporter(Importer[EmployerRow]):
         yield "code", item.code
 
     async def load(self, items: list[EmployerRow]) -> None:
-        self.existing = set(await fund_repo.employer_ids_by_code(self.session))
+        self.existing = set(await fund_bulk.employer_ids_by_code(self.session))
 
     def check(self, item: EmployerRow) -> None:
         if item.code in self.existing:

@@ -6,9 +6,9 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from wxbackend.fund import bulk as fund_bulk
 from wxbackend.fund import calc
 from wxbackend.fund import loans as fund_loans
-from wxbackend.fund import repository as fund_repo
 from wxbackend.fund.models import AccountStatus, FundAccount, RepaymentMethod
 from wxbackend.importer import fields
 from wxbackend.importer.base import Importer
@@ -83,8 +83,8 @@ class LoanImporter(Importer[LoanRow]):
         yield "contract_no", item.contract_no
 
     async def load(self, items: list[LoanRow]) -> None:
-        self.accounts = await fund_repo.accounts_by_nos(self.session, [i.account_no for i in items])
-        self.existing = await fund_repo.existing_contract_nos(
+        self.accounts = await fund_bulk.accounts_by_nos(self.session, [i.account_no for i in items])
+        self.existing = await fund_bulk.existing_contract_nos(
             self.session, [i.contract_no for i in items]
         )
 

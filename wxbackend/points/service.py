@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -176,3 +177,8 @@ async def add_point(
 
 async def existing_codes(session: AsyncSession, codes: Sequence[str]) -> set[str]:
     return await repo.existing_codes(session, codes)
+
+
+async def insert_points(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+    """Many points in one statement (the demo centre); `services` already "、"-joined."""
+    await repo.bulk_insert(session, rows)
