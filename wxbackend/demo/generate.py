@@ -18,9 +18,7 @@ from wxbackend.demo.plans import AccountSpec, Planner
 from wxbackend.fund import bulk as fund_bulk
 from wxbackend.fund import calc, loans
 from wxbackend.fund import service as fund
-from wxbackend.fund.models import (
-    LoanStatus,
-)
+from wxbackend.fund.models import LoanStatus
 from wxbackend.importer.creditcode import make_credit_code
 from wxbackend.money import format_yuan
 from wxbackend.points import service as points_service
