@@ -12,12 +12,10 @@ from wxbackend.auth import service as auth
 from wxbackend.auth.deps import CurrentUser, SessionStoreDep
 from wxbackend.auth.schemas import MiniProgramLoginCreate, MiniProgramLoginRead
 from wxbackend.auth.service import safe_next
-from wxbackend.auth.sessions import UserSession
-from wxbackend.bind import binding, signing
-from wxbackend.bind.context import BindContext
+from wxbackend.bind import binding, flows, signing
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.errors import NotBound
-from wxbackend.bind.models import Purpose, Signing, SigningStep
+from wxbackend.bind.models import Purpose
 from wxbackend.bind.schemas import (
     AgreementCreate,
     BindingRead,
@@ -33,29 +31,9 @@ from wxbackend.bind.schemas import (
 )
 from wxbackend.deps import MiniProgramDep, SettingsDep
 from wxbackend.enums import Channel
-from wxbackend.fund import service as fund
-from wxbackend.security.masking import mask_account_no, mask_mobile, mask_name
+from wxbackend.security.masking import mask_account_no, mask_name
 
 router = APIRouter(tags=["signing and binding"])
-
-
-async def _procedure(ctx: BindContext, user: UserSession, purpose: Purpose) -> Signing:
-    return await signing.procedure(
-        ctx, purpose=purpose, channel=user.channel, openid=user.openid, unionid=user.unionid
-    )
-
-
-async def _read(ctx: BindContext, proc: Signing) -> ProcedureRead:
-    view = ProcedureRead(step=proc.step, face_provider=proc.face_provider)
-    if proc.purpose is Purpose.SIGNING:
-        view.agreement_version = ctx.settings.agreement_version
-    if proc.account_id is not None and proc.step in (SigningStep.SMS, SigningStep.PASSWORD):
-        account = await signing.signing_account(ctx, proc)
-        mobile = fund.reveal_mobile(ctx.vault, account)
-        view.masked_mobile = mask_mobile(mobile) if mobile else None
-    if proc.step is SigningStep.PASSWORD:
-        view.password_must_set = (await binding.password_mode(ctx, proc)).must_set
-    return view
 
 
 def _add_steps(prefix: str, purpose: Purpose) -> None:
@@ -63,13 +41,13 @@ def _add_steps(prefix: str, purpose: Purpose) -> None:
 
     @router.get(prefix, summary=f"Current step of the caller's {purpose.value} procedure")
     async def current(ctx: BindContextDep, user: CurrentUser) -> ProcedureRead:
-        return await _read(ctx, await _procedure(ctx, user, purpose))
+        return await flows.procedure_read(ctx, await flows.procedure(ctx, user, purpose))
 
     if purpose is not Purpose.UNBIND:
 
         @router.post(prefix + "/sms", summary="Text a 6-digit code to the account's mobile")
         async def send_sms(ctx: BindContextDep, user: CurrentUser) -> SmsSent:
-            proc = await _procedure(ctx, user, purpose)
+            proc = await flows.procedure(ctx, user, purpose)
             masked = await signing.send_sms_code(ctx, proc)
             return SmsSent(masked_mobile=masked, expires_in=ctx.settings.sms_code_ttl_s)
 
@@ -77,15 +55,15 @@ def _add_steps(prefix: str, purpose: Purpose) -> None:
         async def verify_sms(
             body: SmsCodeCreate, ctx: BindContextDep, user: CurrentUser
         ) -> ProcedureRead:
-            proc = await _procedure(ctx, user, purpose)
+            proc = await flows.procedure(ctx, user, purpose)
             await signing.verify_sms_code(ctx, proc, code=body.code)
-            return await _read(ctx, proc)
+            return await flows.procedure_read(ctx, proc)
 
     @router.post(prefix + "/face", summary="Start a face check with the channel's provider")
     async def start_face(
         body: FaceStartCreate, ctx: BindContextDep, user: CurrentUser, settings: SettingsDep
     ) -> FaceStartRead:
-        proc = await _procedure(ctx, user, purpose)
+        proc = await flows.procedure(ctx, user, purpose)
         redirect = None
         if user.channel is Channel.OFFICIAL_ACCOUNT:
             redirect = settings.server.public_base_url + safe_next(
@@ -98,11 +76,9 @@ def _add_steps(prefix: str, purpose: Purpose) -> None:
     async def face_result(
         body: FaceResultCreate, ctx: BindContextDep, user: CurrentUser
     ) -> ProcedureRead:
-        proc = await _procedure(ctx, user, purpose)
-        await signing.check_face(ctx, proc, ref=body.token)
-        if purpose is Purpose.UNBIND:
-            await binding.complete_unbind_by_face(ctx, proc)
-        return await _read(ctx, proc)
+        proc = await flows.procedure(ctx, user, purpose)
+        await flows.finish_face_check(ctx, proc, ref=body.token)
+        return await flows.procedure_read(ctx, proc)
 
 
 _add_steps("/api/signing", Purpose.SIGNING)
@@ -114,26 +90,26 @@ _add_steps("/api/binding/unbind-face", Purpose.UNBIND)
 async def accept_agreement(
     body: AgreementCreate, ctx: BindContextDep, user: CurrentUser
 ) -> ProcedureRead:
-    proc = await _procedure(ctx, user, Purpose.SIGNING)
+    proc = await flows.procedure(ctx, user, Purpose.SIGNING)
     await signing.accept_agreement(ctx, proc, version=body.version)
-    return await _read(ctx, proc)
+    return await flows.procedure_read(ctx, proc)
 
 
 @router.post("/api/signing/identity", summary="Match name and ID number to a fund account")
 async def submit_identity(
     body: IdentityCreate, ctx: BindContextDep, user: CurrentUser
 ) -> ProcedureRead:
-    proc = await _procedure(ctx, user, Purpose.SIGNING)
+    proc = await flows.procedure(ctx, user, Purpose.SIGNING)
     await signing.submit_identity(ctx, proc, name=body.name, id_no=body.id_no)
-    return await _read(ctx, proc)
+    return await flows.procedure_read(ctx, proc)
 
 
 @router.post("/api/signing/password", summary="Set (or confirm) the password and bind")
 async def complete_signing(
     body: PasswordCreate, ctx: BindContextDep, user: CurrentUser
 ) -> BindingRead:
-    proc = await _procedure(ctx, user, Purpose.SIGNING)
-    await binding.complete_signing(ctx, proc, password=body.password)
+    proc = await flows.procedure(ctx, user, Purpose.SIGNING)
+    await flows.set_password(ctx, proc, password=body.password)
     return await binding_status(ctx, user)
 
 
@@ -141,9 +117,9 @@ async def complete_signing(
 async def reset_password(
     body: PasswordCreate, ctx: BindContextDep, user: CurrentUser
 ) -> ProcedureRead:
-    proc = await _procedure(ctx, user, Purpose.PASSWORD_RESET)
-    await binding.complete_password_reset(ctx, proc, password=body.password)
-    return await _read(ctx, proc)
+    proc = await flows.procedure(ctx, user, Purpose.PASSWORD_RESET)
+    await flows.set_password(ctx, proc, password=body.password)
+    return await flows.procedure_read(ctx, proc)
 
 
 @router.post("/api/password/change", summary="Change the query password", status_code=204)

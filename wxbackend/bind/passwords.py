@@ -72,9 +72,14 @@ def generate_initial_password() -> str:
             return candidate
 
 
+def six_digits(value: str) -> bool:
+    """The shape of every query password: six digits."""
+    return len(value) == 6 and value.isdigit()
+
+
 def trivial_reason(password: str, *, personal: tuple[str, ...]) -> str | None:
     """Why a 6-digit password is too easy to guess, or None when it is acceptable."""
-    if len(password) != 6 or not password.isdigit():
+    if not six_digits(password):
         return "密码须为6位数字。"
     if len(set(password)) == 1:
         return "密码不能是相同的数字。"

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Request, Response
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
+from wxbackend.bind.passwords import six_digits
 from wxbackend.cards import service as cards
 from wxbackend.cards import views as card_views
 from wxbackend.cards.api import CardVerifierDep
@@ -26,10 +27,6 @@ from wxbackend.h5.web import (
 )
 
 router = APIRouter(prefix="/h5", route_class=PageRoute, include_in_schema=False)
-
-
-def _six_digits(value: str) -> bool:
-    return len(value) == 6 and value.isdigit()
 
 
 async def _card_page(
@@ -100,9 +97,9 @@ async def change_password(
     new = text(form, "new_password", max_len=6)
     errors: Errors = {}
     # Messages keyed by the form's field names (not secrets).
-    if not _six_digits(old):
+    if not six_digits(old):
         errors["old_password"] = "请输入6位数字的原密码。"  # noqa: S105
-    if not _six_digits(new):
+    if not six_digits(new):
         errors["new_password"] = "新密码须为6位数字。"  # noqa: S105
     elif text(form, "confirm", max_len=6) != new:
         errors["confirm"] = "两次输入的新密码不一致。"
@@ -135,7 +132,7 @@ async def unbind(request: Request, ctx: BindContextDep, user: UserDep, form: For
     password = text(form, "password", max_len=6)
     if form.get("confirm") != "1":
         errors = {"confirm": "请确认解除绑定。"}
-    elif not _six_digits(password):
+    elif not six_digits(password):
         errors = {"password": "请输入6位数字查询密码。"}
     else:
         try:

@@ -7,18 +7,19 @@ walked one form at a time; the face check leaves for 慧眼's page and comes bac
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any
 
 from fastapi import APIRouter, Request, Response
 
-from wxbackend.bind import binding, signing
+from wxbackend.bind import binding, flows, signing
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.errors import AlreadyBound
 from wxbackend.bind.models import Purpose, Signing, SigningStep
+from wxbackend.bind.passwords import six_digits
+from wxbackend.config import SigningSettings
 from wxbackend.errors import DomainError
-from wxbackend.fund import service as fund
 from wxbackend.h5.web import (
     Errors,
     FormDep,
@@ -30,7 +31,6 @@ from wxbackend.h5.web import (
     render,
     text,
 )
-from wxbackend.security.masking import mask_mobile
 
 router = APIRouter(prefix="/h5", route_class=PageRoute, include_in_schema=False)
 
@@ -76,20 +76,22 @@ FLOWS = (
     ),
 )
 
-AGREEMENT_POINTS = (
-    "本服务由住房公积金管理中心通过微信公众号提供，用于查询本人公积金信息、办理提取等线上业务。",
-    "签约需核验您的姓名、身份证号码、登记手机号码，并通过腾讯云慧眼进行人脸识别，确认为本人操作。",
-    "查询密码为6位数字，请勿告知他人；连续输错5次将锁定30分钟。",
-    "提取资金只转入您本人的I类借记卡。通过本服务提交的申请与到柜台办理具有同等效力。",
-    "中心依法保护您的个人信息，仅用于办理公积金业务，不会向无关第三方提供。",
-)
+
+def agreement_points(settings: SigningSettings) -> tuple[str, ...]:
+    """The service agreement's points; the lockout is the one the settings enforce."""
+    lock_minutes = math.ceil(settings.password_lock_s / 60)
+    return (
+        "本服务由住房公积金管理中心通过微信公众号提供，用于查询本人公积金信息、办理提取等线上业务。",
+        "签约需核验您的姓名、身份证号码、登记手机号码，并通过腾讯云慧眼进行人脸识别，确认为本人操作。",
+        f"查询密码为6位数字，请勿告知他人；连续输错{settings.password_max_failures}次"
+        f"将锁定{lock_minutes}分钟。",
+        "提取资金只转入您本人的I类借记卡。通过本服务提交的申请与到柜台办理具有同等效力。",
+        "中心依法保护您的个人信息，仅用于办理公积金业务，不会向无关第三方提供。",
+    )
 
 
 async def _procedure(ctx: BindContext, user: H5User, flow: Flow) -> Signing:
-    s = user.session
-    return await signing.procedure(
-        ctx, purpose=flow.purpose, channel=s.channel, openid=s.openid, unionid=s.unionid
-    )
+    return await flows.procedure(ctx, user.session, flow.purpose)
 
 
 async def _step_page(
@@ -105,12 +107,7 @@ async def _step_page(
     proc = await _procedure(ctx, user, flow)
     if proc.step is SigningStep.BOUND:
         return redirect(flow.base + "/done")
-    context: dict[str, Any] = {"step": proc.step.value, "masked_mobile": None}
-    if proc.account_id is not None and proc.step in (SigningStep.SMS, SigningStep.PASSWORD):
-        mobile = fund.reveal_mobile(ctx.vault, await signing.signing_account(ctx, proc))
-        context["masked_mobile"] = mask_mobile(mobile) if mobile else None
-    if proc.step is SigningStep.PASSWORD:
-        context["must_set"] = (await binding.password_mode(ctx, proc)).must_set
+    view = await flows.procedure_read(ctx, proc)
     steps = [s.value for s in signing.STEPS[flow.purpose] if s is not SigningStep.BOUND]
     return render(
         request,
@@ -119,12 +116,15 @@ async def _step_page(
         user=user,
         flow=flow,
         steps=steps,
-        agreement=AGREEMENT_POINTS,
+        agreement=agreement_points(ctx.settings),
         agreement_version=ctx.settings.agreement_version,
         errors=errors or {},
         values=values or {},
         sent=request.query_params.get("sent") == "1",
-        **context,
+        sms_valid_minutes=ctx.settings.sms_code_ttl_s // 60,
+        step=view.step.value,
+        masked_mobile=view.masked_mobile,
+        must_set=view.password_must_set,
     )
 
 
@@ -202,9 +202,7 @@ def _add_flow(flow: Flow) -> None:
         try:
             proc = await _procedure(ctx, user, flow)
             if proc.step is SigningStep.FACE:
-                await signing.check_face(ctx, proc, ref=(token or "")[:128] or None)
-                if flow.purpose is Purpose.UNBIND:
-                    await binding.complete_unbind_by_face(ctx, proc)
+                await flows.finish_face_check(ctx, proc, ref=(token or "")[:128] or None)
         except DomainError as exc:
             return await _refused(request, ctx, user, flow, exc)
         return redirect(flow.base + "/done" if flow.purpose is Purpose.UNBIND else flow.base)
@@ -220,17 +218,14 @@ def _add_flow(flow: Flow) -> None:
         confirm = text(form, "confirm", max_len=6)
         proc = await _procedure(ctx, user, flow)
         must_set = (await binding.password_mode(ctx, proc)).must_set
-        if not (password.isdigit() and len(password) == 6):
+        if not six_digits(password):
             errors = {"password": "请输入6位数字密码。"}
             return await _step_page(request, ctx, user, flow, errors=errors, status=422)
         if must_set and confirm != password:
             errors = {"confirm": "两次输入的密码不一致。"}
             return await _step_page(request, ctx, user, flow, errors=errors, status=422)
         try:
-            if flow.purpose is Purpose.SIGNING:
-                await binding.complete_signing(ctx, proc, password=password)
-            else:
-                await binding.complete_password_reset(ctx, proc, password=password)
+            await flows.set_password(ctx, proc, password=password)
         except DomainError as exc:
             return await _refused(request, ctx, user, flow, exc)
         return redirect(flow.base + "/done")

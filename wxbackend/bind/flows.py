@@ -1,0 +1,55 @@
+"""The signing, password-reset and unbind-by-face procedures, step by step, for every edge.
+
+The JSON API (`bind/api.py`) and the H5 pages (`h5/steps.py`) call these and only
+translate. Each starts from the caller's session: the procedure is found by its channel
+and openid, so no id in a request can reach anyone else's.
+"""
+
+from __future__ import annotations
+
+from wxbackend.auth.sessions import UserSession
+from wxbackend.bind import binding, signing
+from wxbackend.bind.context import BindContext
+from wxbackend.bind.errors import WrongStep
+from wxbackend.bind.models import Purpose, Signing, SigningStep
+from wxbackend.bind.schemas import ProcedureRead
+from wxbackend.fund import service as fund
+from wxbackend.security.masking import mask_mobile
+
+
+async def procedure(ctx: BindContext, user: UserSession, purpose: Purpose) -> Signing:
+    """The caller's unfinished procedure of this purpose, started if there is none."""
+    return await signing.procedure(
+        ctx, purpose=purpose, channel=user.channel, openid=user.openid, unionid=user.unionid
+    )
+
+
+async def procedure_read(ctx: BindContext, proc: Signing) -> ProcedureRead:
+    """Where the procedure stands, and what its current step shows the user."""
+    view = ProcedureRead(step=proc.step, face_provider=proc.face_provider)
+    if proc.purpose is Purpose.SIGNING:
+        view.agreement_version = ctx.settings.agreement_version
+    if proc.account_id is not None and proc.step in (SigningStep.SMS, SigningStep.PASSWORD):
+        account = await signing.signing_account(ctx, proc)
+        mobile = fund.reveal_mobile(ctx.vault, account)
+        view.masked_mobile = mask_mobile(mobile) if mobile else None
+    if proc.step is SigningStep.PASSWORD:
+        view.password_must_set = (await binding.password_mode(ctx, proc)).must_set
+    return view
+
+
+async def finish_face_check(ctx: BindContext, proc: Signing, *, ref: str | None) -> None:
+    """Read the face check's result; a passed check in an unbind procedure unbinds."""
+    await signing.check_face(ctx, proc, ref=ref)
+    if proc.purpose is Purpose.UNBIND:
+        await binding.complete_unbind_by_face(ctx, proc)
+
+
+async def set_password(ctx: BindContext, proc: Signing, *, password: str) -> None:
+    """The last step: signing sets (or confirms) the password and binds; a reset sets it."""
+    if proc.purpose is Purpose.SIGNING:
+        await binding.complete_signing(ctx, proc, password=password)
+    elif proc.purpose is Purpose.PASSWORD_RESET:
+        await binding.complete_password_reset(ctx, proc, password=password)
+    else:
+        raise WrongStep()
