@@ -75,6 +75,22 @@ def test_every_repository_and_models_module_has_its_contract() -> None:
         assert module in guarded, f"{module} has no contract naming who may import it"
 
 
+def test_every_listed_importer_still_imports_what_it_is_allowed(
+    graph: grimp.ImportGraph,
+) -> None:
+    """An allowance nobody uses any more is taken off the list, so the list stays true."""
+    for options in _options():
+        if options["type"] != "protected":
+            continue
+        for protected in options["protected_modules"]:
+            owner = protected.rsplit(".", 1)[0]
+            importers = graph.find_modules_that_directly_import(protected)
+            for allowed in options["allowed_importers"]:
+                if allowed == owner:
+                    continue
+                assert allowed in importers, f"{allowed} no longer imports {protected}"
+
+
 def test_a_reach_into_another_domains_repository_is_caught(graph: grimp.ImportGraph) -> None:
     reached = copy.deepcopy(graph)
     reached.add_import(importer="wxbackend.withdraw.service", imported="wxbackend.fund.repository")

@@ -1,7 +1,7 @@
 """Withdrawal pages: list and progress, apply (idempotent), upload documents, cancel.
 
-The same service calls as the JSON API (`withdraw/api.py`): a withdrawal id from the URL
-is only ever looked up together with the caller's own account (`own_withdrawal`).
+The same flows as the JSON API (`withdraw/flows.py`): a withdrawal id from the URL is
+only ever looked up together with the caller's own account.
 """
 
 from __future__ import annotations
@@ -29,34 +29,26 @@ from wxbackend.h5.web import (
     upload,
 )
 from wxbackend.money import format_yuan
-from wxbackend.withdraw import service
-from wxbackend.withdraw.applying import apply_once
-from wxbackend.withdraw.documents import attach_document
-from wxbackend.withdraw.models import WithdrawalStatus
+from wxbackend.withdraw import flows
+from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.rules import RuleBook
-from wxbackend.withdraw.views import withdrawal_view
 
 router = APIRouter(prefix="/h5/withdrawals", route_class=PageRoute, include_in_schema=False)
 
 Id = Annotated[int, Path(ge=1, le=2**62)]
-CANCELLABLE = (WithdrawalStatus.SUBMITTED, WithdrawalStatus.UNDER_REVIEW)
-
-
-def _rules(request: Request) -> RuleBook:
-    rules: RuleBook = request.app.state.withdraw_rules
-    return rules
 
 
 @router.get("")
-async def list_withdrawals(request: Request, ctx: BindContextDep, user: UserDep) -> Response:
-    account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-    found = await service.withdrawals_of(ctx.session, account_id=account.id)
-    items = [await withdrawal_view(ctx.session, _rules(request), w, events=False) for w in found]
+async def list_withdrawals(
+    request: Request, rules: RulesDep, ctx: BindContextDep, user: UserDep
+) -> Response:
+    items = await flows.list_withdrawals(ctx, rules=rules, channel=user.channel, openid=user.openid)
     return render(request, "withdrawals.html", user=user, items=items)
 
 
 async def _apply_page(
     request: Request,
+    rules: RuleBook,
     ctx: BindContext,
     user: H5User,
     *,
@@ -66,7 +58,6 @@ async def _apply_page(
 ) -> Response:
     overview = await card_views.card_overview(ctx, channel=user.channel, openid=user.openid)
     account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-    rules = _rules(request)
     kinds: list[dict[str, Any]] = [
         {
             "kind": r.kind,
@@ -96,19 +87,23 @@ async def _apply_page(
 
 
 @router.get("/new")
-async def apply_form(request: Request, ctx: BindContextDep, user: UserDep) -> Response:
-    return await _apply_page(request, ctx, user, values={"kind": "rent"})
+async def apply_form(
+    request: Request, rules: RulesDep, ctx: BindContextDep, user: UserDep
+) -> Response:
+    return await _apply_page(request, rules, ctx, user, values={"kind": "rent"})
 
 
 @router.post("/new")
-async def apply(request: Request, ctx: BindContextDep, user: UserDep, form: FormDep) -> Response:
+async def apply(
+    request: Request, rules: RulesDep, ctx: BindContextDep, user: UserDep, form: FormDep
+) -> Response:
     kind = text(form, "kind", max_len=24)
     amount_text = text(form, "amount", max_len=16) or None
     values = {"kind": kind, "amount": amount_text or ""}
     try:
-        answer = await apply_once(
+        answer = await flows.apply_once(
             ctx,
-            rules=_rules(request),
+            rules=rules,
             channel=user.channel,
             openid=user.openid,
             key=text(form, "idempotency_key", max_len=128),
@@ -119,13 +114,14 @@ async def apply(request: Request, ctx: BindContextDep, user: UserDep, form: Form
         await ctx.session.rollback()
         errors = form_errors(exc)
         return await _apply_page(
-            request, ctx, user, errors=errors, values=values, status=exc.status
+            request, rules, ctx, user, errors=errors, values=values, status=exc.status
         )
     return redirect(f"/h5/withdrawals/{answer.body['id']}")
 
 
 async def _detail_page(
     request: Request,
+    rules: RuleBook,
     ctx: BindContext,
     user: H5User,
     withdrawal_id: int,
@@ -133,18 +129,15 @@ async def _detail_page(
     errors: Errors | None = None,
     status: int = 200,
 ) -> Response:
-    account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-    withdrawal = await service.own_withdrawal(
-        ctx.session, withdrawal_id=withdrawal_id, account_id=account.id
+    view = await flows.get_withdrawal(
+        ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
     )
-    view = await withdrawal_view(ctx.session, _rules(request), withdrawal)
     return render(
         request,
         "withdrawal.html",
         http_status=status,
         user=user,
         w=view,
-        cancellable=view.status in CANCELLABLE,
         errors=errors or {},
         uploaded=request.query_params.get("uploaded") == "1",
     )
@@ -152,26 +145,29 @@ async def _detail_page(
 
 @router.get("/{withdrawal_id}")
 async def detail(
-    request: Request, ctx: BindContextDep, user: UserDep, withdrawal_id: Id
+    request: Request, rules: RulesDep, ctx: BindContextDep, user: UserDep, withdrawal_id: Id
 ) -> Response:
-    return await _detail_page(request, ctx, user, withdrawal_id)
+    return await _detail_page(request, rules, ctx, user, withdrawal_id)
 
 
 @router.post("/{withdrawal_id}/documents")
 async def upload_document(
-    request: Request, ctx: BindContextDep, user: UserDep, form: FormDep, withdrawal_id: Id
+    request: Request,
+    rules: RulesDep,
+    ctx: BindContextDep,
+    user: UserDep,
+    form: FormDep,
+    withdrawal_id: Id,
 ) -> Response:
     limit: int = request.app.state.settings.withdraw.max_document_bytes
     file = upload(form, "file")
     try:
-        account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-        withdrawal = await service.own_withdrawal(
-            ctx.session, withdrawal_id=withdrawal_id, account_id=account.id
-        )
-        await attach_document(
-            ctx.session,
-            rules=_rules(request),
-            withdrawal=withdrawal,
+        await flows.upload_document(
+            ctx,
+            rules=rules,
+            channel=user.channel,
+            openid=user.openid,
+            withdrawal_id=withdrawal_id,
             kind=text(form, "kind", max_len=32),
             filename=file.filename if file else None,
             content=await file.read(limit + 1) if file else b"",
@@ -182,18 +178,16 @@ async def upload_document(
             raise
         await ctx.session.rollback()
         return await _detail_page(
-            request, ctx, user, withdrawal_id, errors=form_errors(exc), status=exc.status
+            request, rules, ctx, user, withdrawal_id, errors=form_errors(exc), status=exc.status
         )
     return redirect(f"/h5/withdrawals/{withdrawal_id}?uploaded=1")
 
 
 @router.post("/{withdrawal_id}/cancel")
 async def cancel(
-    request: Request, ctx: BindContextDep, user: UserDep, _form: FormDep, withdrawal_id: Id
+    rules: RulesDep, ctx: BindContextDep, user: UserDep, _form: FormDep, withdrawal_id: Id
 ) -> Response:
-    account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-    withdrawal = await service.own_withdrawal(
-        ctx.session, withdrawal_id=withdrawal_id, account_id=account.id
+    await flows.cancel_withdrawal(
+        ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
     )
-    await service.cancel(ctx.session, withdrawal, actor=f"user:{user.openid}")
     return redirect(f"/h5/withdrawals/{withdrawal_id}")

@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Form, Header, Request, UploadFile
+from fastapi import APIRouter, File, Form, Header, UploadFile
 from fastapi.responses import JSONResponse
 
 from wxbackend.auth.deps import CurrentUser
-from wxbackend.bind import binding
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.deps import SettingsDep
-from wxbackend.withdraw import service
-from wxbackend.withdraw.applying import apply_once
-from wxbackend.withdraw.documents import attach_document
-from wxbackend.withdraw.rules import RuleBook
+from wxbackend.withdraw import flows
+from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.schemas import (
     DocumentKindRead,
     DocumentRead,
@@ -22,19 +19,12 @@ from wxbackend.withdraw.schemas import (
     WithdrawalKindRead,
     WithdrawalRead,
 )
-from wxbackend.withdraw.views import withdrawal_view
 
 router = APIRouter(prefix="/api/withdrawals", tags=["withdrawals"])
 
 
-def _rules(request: Request) -> RuleBook:
-    rules: RuleBook = request.app.state.withdraw_rules
-    return rules
-
-
 @router.get("/kinds", summary="Withdrawal kinds this centre offers, with caps and documents")
-async def list_kinds(request: Request) -> list[WithdrawalKindRead]:
-    rules = _rules(request)
+async def list_kinds(rules: RulesDep) -> list[WithdrawalKindRead]:
     return [
         WithdrawalKindRead(
             kind=rule.kind,
@@ -58,14 +48,14 @@ async def list_kinds(request: Request) -> list[WithdrawalKindRead]:
 )
 async def apply(
     body: WithdrawalCreate,
-    request: Request,
+    rules: RulesDep,
     ctx: BindContextDep,
     user: CurrentUser,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
 ) -> Any:
-    answer = await apply_once(
+    answer = await flows.apply_once(
         ctx,
-        rules=_rules(request),
+        rules=rules,
         channel=user.channel,
         openid=user.openid,
         key=idempotency_key,
@@ -77,35 +67,27 @@ async def apply(
 
 @router.get("", summary="The caller's withdrawals, newest first")
 async def list_withdrawals(
-    request: Request, ctx: BindContextDep, user: CurrentUser
+    rules: RulesDep, ctx: BindContextDep, user: CurrentUser
 ) -> list[WithdrawalRead]:
-    account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-    rules = _rules(request)
-    found = await service.withdrawals_of(ctx.session, account_id=account.id)
-    return [await withdrawal_view(ctx.session, rules, w, events=False) for w in found]
+    return await flows.list_withdrawals(ctx, rules=rules, channel=user.channel, openid=user.openid)
 
 
 @router.get("/{withdrawal_id}", summary="One of the caller's withdrawals, with its history")
 async def get_withdrawal(
-    withdrawal_id: int, request: Request, ctx: BindContextDep, user: CurrentUser
+    withdrawal_id: int, rules: RulesDep, ctx: BindContextDep, user: CurrentUser
 ) -> WithdrawalRead:
-    account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-    withdrawal = await service.own_withdrawal(
-        ctx.session, withdrawal_id=withdrawal_id, account_id=account.id
+    return await flows.get_withdrawal(
+        ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
     )
-    return await withdrawal_view(ctx.session, _rules(request), withdrawal)
 
 
 @router.post("/{withdrawal_id}/cancel", summary="Withdraw an application not yet approved")
 async def cancel(
-    withdrawal_id: int, request: Request, ctx: BindContextDep, user: CurrentUser
+    withdrawal_id: int, rules: RulesDep, ctx: BindContextDep, user: CurrentUser
 ) -> WithdrawalRead:
-    account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-    withdrawal = await service.own_withdrawal(
-        ctx.session, withdrawal_id=withdrawal_id, account_id=account.id
+    return await flows.cancel_withdrawal(
+        ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
     )
-    await service.cancel(ctx.session, withdrawal, actor=f"user:{user.openid}")
-    return await withdrawal_view(ctx.session, _rules(request), withdrawal)
 
 
 @router.post(
@@ -115,26 +97,23 @@ async def cancel(
 )
 async def upload_document(
     withdrawal_id: int,
-    request: Request,
+    rules: RulesDep,
     ctx: BindContextDep,
     user: CurrentUser,
     settings: SettingsDep,
     kind: Annotated[str, Form(max_length=32)],
     file: Annotated[UploadFile, File()],
 ) -> DocumentRead:
-    account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
-    withdrawal = await service.own_withdrawal(
-        ctx.session, withdrawal_id=withdrawal_id, account_id=account.id
-    )
     limit = settings.withdraw.max_document_bytes
-    content = await file.read(limit + 1)  # one byte more tells "too large" apart
-    document = await attach_document(
-        ctx.session,
-        rules=_rules(request),
-        withdrawal=withdrawal,
+    document = await flows.upload_document(
+        ctx,
+        rules=rules,
+        channel=user.channel,
+        openid=user.openid,
+        withdrawal_id=withdrawal_id,
         kind=kind,
         filename=file.filename,
-        content=content,
+        content=await file.read(limit + 1),  # one byte more tells "too large" apart
         max_bytes=limit,
     )
     return DocumentRead(

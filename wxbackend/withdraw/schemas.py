@@ -65,6 +65,7 @@ class WithdrawalRead(BaseModel):
     paid_at: datetime | None
     documents_missing: list[DocumentKindRead] = []
     events: list[WithdrawalEventRead] = []
+    cancellable: bool = Field(False, description="The applicant may still withdraw it")
 
 
 class DocumentRead(BaseModel):

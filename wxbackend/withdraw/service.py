@@ -36,6 +36,8 @@ from wxbackend.withdraw.rules import AccountFacts, Rule, RuleBook, months_betwee
 
 S = WithdrawalStatus
 SYSTEM = "system"
+# Undecided: the applicant may still withdraw these.
+CANCELLABLE = (S.SUBMITTED, S.UNDER_REVIEW)
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,7 +225,7 @@ async def cancel(session: AsyncSession, withdrawal: Withdrawal, *, actor: str) -
     await transition(
         session,
         withdrawal,
-        from_statuses=(S.SUBMITTED, S.UNDER_REVIEW),
+        from_statuses=CANCELLABLE,
         to=S.CANCELLED,
         actor=actor,
         note="申请人撤回",

@@ -15,6 +15,7 @@ from wxbackend.withdraw.schemas import (
     WithdrawalEventRead,
     WithdrawalRead,
 )
+from wxbackend.withdraw.service import CANCELLABLE
 
 
 async def withdrawal_view(
@@ -55,4 +56,5 @@ async def withdrawal_view(
         paid_at=withdrawal.paid_at,
         documents_missing=missing,
         events=history,
+        cancellable=withdrawal.status in CANCELLABLE,
     )

@@ -1,0 +1,123 @@
+"""A depositor's own withdrawals, action by action, for the JSON API and the H5 pages.
+
+Each starts from the caller (channel + openid): the account is the one bound to them
+(`binding.queryable_account`), and a withdrawal id is only ever looked up within that
+account. Each returns the one read model of a withdrawal (`views.withdrawal_view`).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from wxbackend.bind import binding
+from wxbackend.bind.context import BindContext
+from wxbackend.clock import today_in_china
+from wxbackend.enums import Channel
+from wxbackend.errors import InvalidInput
+from wxbackend.money import MoneyFormatError, parse_yuan
+from wxbackend.withdraw import idempotency, service
+from wxbackend.withdraw.documents import attach_document
+from wxbackend.withdraw.models import Withdrawal, WithdrawalDocument
+from wxbackend.withdraw.rules import RuleBook
+from wxbackend.withdraw.schemas import WithdrawalRead
+from wxbackend.withdraw.views import withdrawal_view
+
+
+async def apply_once(
+    ctx: BindContext,
+    *,
+    rules: RuleBook,
+    channel: Channel,
+    openid: str,
+    key: str | None,
+    kind: str,
+    amount_text: str | None,
+) -> idempotency.Replay:
+    """File the caller's application once per key; a repeat gets the first response."""
+    claim = await idempotency.reserve(
+        ctx.session,
+        scope=f"{channel.value}:{openid}",
+        key=key,
+        body={"kind": kind, "amount": amount_text},
+    )
+    if isinstance(claim, idempotency.Replay):
+        return claim
+    try:
+        amount = None if amount_text is None else parse_yuan(amount_text)
+    except MoneyFormatError as exc:
+        message = "提取金额格式不正确，请输入如 1500.00 的金额。"
+        raise InvalidInput(message, field="amount") from exc
+    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    withdrawal = await service.apply(
+        ctx.session,
+        rules=rules,
+        account=account,
+        kind=kind,
+        amount=amount,
+        actor=f"user:{openid}",
+        today=today_in_china(),
+    )
+    view = await withdrawal_view(ctx.session, rules, withdrawal)
+    payload: Any = view.model_dump(mode="json")
+    idempotency.complete(claim, status_code=201, body=payload)
+    return idempotency.Replay(201, payload)
+
+
+async def list_withdrawals(
+    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str
+) -> list[WithdrawalRead]:
+    """The caller's latest withdrawals, newest first, without their histories."""
+    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    found = await service.withdrawals_of(ctx.session, account_id=account.id)
+    return [await withdrawal_view(ctx.session, rules, w, events=False) for w in found]
+
+
+async def _own(
+    ctx: BindContext, *, channel: Channel, openid: str, withdrawal_id: int
+) -> Withdrawal:
+    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    return await service.own_withdrawal(
+        ctx.session, withdrawal_id=withdrawal_id, account_id=account.id
+    )
+
+
+async def get_withdrawal(
+    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str, withdrawal_id: int
+) -> WithdrawalRead:
+    """One of the caller's withdrawals with its history; anybody else's is "not found"."""
+    withdrawal = await _own(ctx, channel=channel, openid=openid, withdrawal_id=withdrawal_id)
+    return await withdrawal_view(ctx.session, rules, withdrawal)
+
+
+async def cancel_withdrawal(
+    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str, withdrawal_id: int
+) -> WithdrawalRead:
+    """The applicant withdraws their application while it is still undecided."""
+    withdrawal = await _own(ctx, channel=channel, openid=openid, withdrawal_id=withdrawal_id)
+    await service.cancel(ctx.session, withdrawal, actor=f"user:{openid}")
+    return await withdrawal_view(ctx.session, rules, withdrawal)
+
+
+async def upload_document(
+    ctx: BindContext,
+    *,
+    rules: RuleBook,
+    channel: Channel,
+    openid: str,
+    withdrawal_id: int,
+    kind: str,
+    filename: str | None,
+    content: bytes,
+    max_bytes: int,
+) -> WithdrawalDocument:
+    """A supporting document for one of the caller's applications."""
+    withdrawal = await _own(ctx, channel=channel, openid=openid, withdrawal_id=withdrawal_id)
+    return await attach_document(
+        ctx.session,
+        rules=rules,
+        withdrawal=withdrawal,
+        kind=kind,
+        filename=filename,
+        content=content,
+        max_bytes=max_bytes,
+    )
