@@ -25,6 +25,7 @@ from wxbackend.auth.deps import CurrentUser
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.clock import today_in_china
 from wxbackend.fund.models import RepaymentStatus
+from wxbackend.withdraw.deps import RulesDep
 
 router = APIRouter(prefix="/api/account", tags=["account"])
 
@@ -68,18 +69,20 @@ async def interest(user: CurrentUser, ctx: BindContextDep) -> InterestList:
 
 @router.get("/withdrawals")
 async def withdrawals(
-    user: CurrentUser, ctx: BindContextDep, page: Page = 1, size: Size = 20
+    user: CurrentUser, ctx: BindContextDep, rules: RulesDep, page: Page = 1, size: Size = 20
 ) -> WithdrawalPage:
     return await service.list_withdrawals(
-        ctx, channel=user.channel, openid=user.openid, page=page, size=size
+        ctx, rules=rules, channel=user.channel, openid=user.openid, page=page, size=size
     )
 
 
 @router.get("/withdrawals/{withdrawal_id}")
-async def withdrawal(user: CurrentUser, ctx: BindContextDep, withdrawal_id: Id) -> WithdrawalDetail:
+async def withdrawal(
+    user: CurrentUser, ctx: BindContextDep, rules: RulesDep, withdrawal_id: Id
+) -> WithdrawalDetail:
     """One of the caller's withdrawals; another person's id is 404, like a missing one."""
     return await service.get_withdrawal(
-        ctx, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
+        ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
     )
 
 

@@ -5,15 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from wxbackend.fund.models import AccountStatus, EntryType, RepaymentMethod, RepaymentStatus
-from wxbackend.withdraw.models import WithdrawalStatus
-from wxbackend.withdraw.schemas import STATUS_NAMES
-
-STATUS_LABELS = {
-    AccountStatus.NORMAL: "正常",
-    AccountStatus.SEALED: "封存",
-    AccountStatus.FROZEN: "冻结",
-    AccountStatus.CLOSED: "销户",
-}
+from wxbackend.withdraw.schemas import status_word
 
 # What the status means for the holder, and what to do about it.
 STATUS_NOTES = {
@@ -73,10 +65,7 @@ def date_text(day: date) -> str:
 
 def withdrawal_status_label(status: str) -> str:
     """The label of a status stored as text (withdrawal events); unknown ones as stored."""
-    try:
-        return STATUS_NAMES[WithdrawalStatus(status)]
-    except ValueError:
-        return status
+    return status_word(status)
 
 
 def mask_employer(name: str) -> str:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pydantic import BaseModel
 
 from wxbackend.fund.models import AccountStatus, LoanStatus, RepaymentMethod, RepaymentStatus
+from wxbackend.withdraw import schemas as withdraw
 from wxbackend.withdraw.models import WithdrawalStatus
 
 
@@ -79,6 +80,8 @@ class InterestList(BaseModel):
 
 
 class WithdrawalRead(BaseModel):
+    """The withdrawal's one read model (`withdraw.views`), in the account API's words."""
+
     id: int
     kind: str
     kind_name: str
@@ -88,6 +91,20 @@ class WithdrawalRead(BaseModel):
     reason: str | None
     applied_on: date
     paid_at: datetime | None
+
+    @classmethod
+    def of(cls, view: withdraw.WithdrawalRead) -> WithdrawalRead:
+        return cls(
+            id=view.id,
+            kind=view.kind,
+            kind_name=view.kind_name,
+            amount=view.amount,
+            status=view.status,
+            status_label=view.status_name,
+            reason=view.reason,
+            applied_on=view.applied_on,
+            paid_at=view.paid_at,
+        )
 
 
 class WithdrawalPage(BaseModel):
@@ -107,6 +124,18 @@ class WithdrawalDetail(WithdrawalRead):
     card: str | None  # masked: 622202*********1234
     closes_account: bool
     steps: list[WithdrawalStep]
+
+    @classmethod
+    def of(cls, view: withdraw.WithdrawalRead) -> WithdrawalDetail:
+        return cls(
+            **WithdrawalRead.of(view).model_dump(),
+            card=view.card or None,
+            closes_account=view.closes_account,
+            steps=[
+                WithdrawalStep(status=e.status.value, status_label=e.status_name, at=e.at)
+                for e in view.events
+            ],
+        )
 
 
 class LoanRead(BaseModel):

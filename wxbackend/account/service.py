@@ -22,17 +22,17 @@ from wxbackend.account.schemas import (
     WithdrawalDetail,
     WithdrawalPage,
     WithdrawalRead,
-    WithdrawalStep,
 )
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
 from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund import calc
-from wxbackend.fund.models import Deposit, FundAccount
+from wxbackend.fund.models import ACCOUNT_STATUS_NAMES, Deposit, FundAccount
 from wxbackend.security.masking import mask_account_no, mask_name
 from wxbackend.withdraw import service as withdrawals
-from wxbackend.withdraw.models import Withdrawal
+from wxbackend.withdraw.rules import RuleBook
+from wxbackend.withdraw.views import withdrawal_view
 
 MAX_PAGE_SIZE = 100
 
@@ -72,7 +72,7 @@ async def get_overview(
         name=mask_name(account.name),
         employer=display.mask_employer(employer or ""),
         status=account.status,
-        status_label=display.STATUS_LABELS[account.status],
+        status_label=ACCOUNT_STATUS_NAMES[account.status],
         status_note=display.STATUS_NOTES[account.status],
         balance=account.balance,
         deposit_base=account.deposit_base,
@@ -124,7 +124,7 @@ async def recent_deposits(
     return RecentDeposits(
         name=mask_name(account.name),
         status=account.status,
-        status_label=display.STATUS_LABELS[account.status],
+        status_label=ACCOUNT_STATUS_NAMES[account.status],
         status_note=display.STATUS_NOTES[account.status],
         year=today.year,
         year_count=count,
@@ -187,22 +187,8 @@ async def list_interest(ctx: BindContext, *, channel: Channel, openid: str) -> I
     return InterestList(items=items)
 
 
-def _withdrawal_read(w: Withdrawal) -> WithdrawalRead:
-    return WithdrawalRead(
-        id=w.id,
-        kind=w.kind,
-        kind_name=w.kind_name,
-        amount=w.amount,
-        status=w.status,
-        status_label=display.withdrawal_status_label(w.status),
-        reason=w.reason,
-        applied_on=w.applied_on,
-        paid_at=w.paid_at,
-    )
-
-
 async def list_withdrawals(
-    ctx: BindContext, *, channel: Channel, openid: str, page: int, size: int
+    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str, page: int, size: int
 ) -> WithdrawalPage:
     """The caller's withdrawals, including those still under review, newest first."""
     account = await caller_account(ctx, channel=channel, openid=openid)
@@ -210,13 +196,14 @@ async def list_withdrawals(
     total, rows = await withdrawals.withdrawals_page(
         ctx.session, account_id=account.id, offset=offset, limit=size
     )
+    items = [await withdrawal_view(ctx.session, rules, w, events=False) for w in rows]
     return WithdrawalPage(
-        page=page, size=size, total=total, items=[_withdrawal_read(w) for w in rows]
+        page=page, size=size, total=total, items=[WithdrawalRead.of(v) for v in items]
     )
 
 
 async def get_withdrawal(
-    ctx: BindContext, *, channel: Channel, openid: str, withdrawal_id: int
+    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str, withdrawal_id: int
 ) -> WithdrawalDetail:
     """One of the caller's withdrawals with its steps; anybody else's is "not found"."""
     account = await caller_account(ctx, channel=channel, openid=openid)
@@ -225,16 +212,4 @@ async def get_withdrawal(
     )
     if found is None:
         raise WithdrawalNotFound()
-    steps = [
-        WithdrawalStep(
-            status=event.to_status,
-            status_label=display.withdrawal_status_label(event.to_status),
-            at=event.at,
-        )
-        for event in await withdrawals.history(ctx.session, found)
-    ]
-    card = await withdrawals.masked_card(ctx.session, found)
-    base = _withdrawal_read(found)
-    return WithdrawalDetail(
-        **base.model_dump(), card=card, closes_account=found.closes_account, steps=steps
-    )
+    return WithdrawalDetail.of(await withdrawal_view(ctx.session, rules, found))

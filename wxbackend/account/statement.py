@@ -19,7 +19,7 @@ from wxbackend.content import CONTENT_DIR
 from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund import service as fund
-from wxbackend.fund.models import EntryType
+from wxbackend.fund.models import ACCOUNT_STATUS_NAMES, EntryType
 from wxbackend.money import format_yuan
 from wxbackend.security.masking import mask_account_no, mask_id_no, mask_name
 
@@ -98,7 +98,7 @@ async def build_statement(
         account_no=mask_account_no(account.account_no),
         id_no=mask_id_no(fund.reveal_id_no(ctx.vault, account)),
         employer=display.mask_employer(employer),
-        status_label=display.STATUS_LABELS[account.status],
+        status_label=ACCOUNT_STATUS_NAMES[account.status],
         opening_balance=opening,
         closing_balance=balance,
         deposits=totals[EntryType.DEPOSIT],

@@ -147,6 +147,7 @@ async def receive_message(
         content=runtime.content,
         sessionmaker=getattr(state, "sessionmaker", None),
         vault=getattr(state, "vault", None),
+        withdraw_rules=getattr(state, "withdraw_rules", None),
     )
 
     def outbox() -> OfficialAccountApi | None:

@@ -28,6 +28,15 @@ class AccountStatus(enum.StrEnum):
     CLOSED = "closed"  # 销户
 
 
+# The word for each account status, the same on every page, reply and refusal.
+ACCOUNT_STATUS_NAMES = {
+    AccountStatus.NORMAL: "正常",
+    AccountStatus.SEALED: "封存",
+    AccountStatus.FROZEN: "冻结",
+    AccountStatus.CLOSED: "销户",
+}
+
+
 class EntryType(enum.StrEnum):
     OPENING = "opening"  # balance carried over from the core system at import
     DEPOSIT = "deposit"  # 汇缴

@@ -101,8 +101,15 @@ async def _deposits(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
 
 
 async def _withdrawals(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
+    if ctx.withdraw_rules is None:
+        raise RuntimeError("the handler context carries the app's withdrawal rules")
     page: WithdrawalPage = await service.list_withdrawals(
-        bctx, channel=Channel.OFFICIAL_ACCOUNT, openid=openid, page=1, size=RECENT_WITHDRAWALS
+        bctx,
+        rules=ctx.withdraw_rules,
+        channel=Channel.OFFICIAL_ACCOUNT,
+        openid=openid,
+        page=1,
+        size=RECENT_WITHDRAWALS,
     )
     lines = ["提取进度"]
     for w in page.items:

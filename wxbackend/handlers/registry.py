@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from wxbackend.content import Content
     from wxbackend.security.pii import Vault
     from wxbackend.store import Store
+    from wxbackend.withdraw.rules import RuleBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +30,8 @@ class HandlerContext:
     sessionmaker: async_sessionmaker[AsyncSession] | None = None
     # The app's personal-data vault (built once in the lifespan; None without a database).
     vault: Vault | None = None
+    # The withdrawal rules the app loaded (a withdrawal's status word depends on them).
+    withdraw_rules: RuleBook | None = None
     services: dict[str, Any] = field(default_factory=dict)
 
 

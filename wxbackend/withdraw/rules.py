@@ -11,16 +11,10 @@ from typing import Literal
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from wxbackend.config import Settings
-from wxbackend.fund.models import AccountStatus
+from wxbackend.fund.models import ACCOUNT_STATUS_NAMES, AccountStatus
 from wxbackend.money import parse_yuan
 
 DEFAULT_RULES = Path(__file__).with_name("rules.toml")
-STATUS_NAMES = {
-    AccountStatus.NORMAL: "正常",
-    AccountStatus.SEALED: "封存",
-    AccountStatus.FROZEN: "冻结",
-    AccountStatus.CLOSED: "销户",
-}
 
 
 class Rule(BaseModel):
@@ -108,10 +102,10 @@ def months_between(start: date, end: date) -> int:
 def refusal(rule: Rule, facts: AccountFacts, *, amount: int, today: date) -> str | None:
     """The first precondition this application breaks, in Chinese, or None."""
     if facts.status not in rule.allowed_status:
-        allowed = "、".join(STATUS_NAMES[s] for s in rule.allowed_status)
+        allowed = "、".join(ACCOUNT_STATUS_NAMES[s] for s in rule.allowed_status)
         return (
             f"{rule.name}仅限{allowed}状态的账户办理，"
-            f"您的账户当前为{STATUS_NAMES[facts.status]}状态。"
+            f"您的账户当前为{ACCOUNT_STATUS_NAMES[facts.status]}状态。"
         )
     if facts.pending_same_kind:
         return f"您已有一笔{rule.name}正在办理中，请办结后再申请。"

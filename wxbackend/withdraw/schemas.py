@@ -20,6 +20,19 @@ STATUS_NAMES: dict[WithdrawalStatus, str] = {
 }
 
 
+def status_word(status: WithdrawalStatus | str, *, documents_missing: bool = False) -> str:
+    """What a withdrawal's status is called on every page, reply and desk; unknown as stored.
+
+    A submitted application still missing documents says so: 待上传材料.
+    """
+    if documents_missing and status == WithdrawalStatus.SUBMITTED:
+        return "待上传材料"
+    try:
+        return STATUS_NAMES[WithdrawalStatus(status)]
+    except ValueError:
+        return str(status)
+
+
 class DocumentKindRead(BaseModel):
     kind: str
     name: str
@@ -61,6 +74,7 @@ class WithdrawalRead(BaseModel):
     status_name: str
     reason: str | None
     card: str = Field(description="Masked card the money goes to")
+    closes_account: bool = False
     applied_on: date
     paid_at: datetime | None
     documents_missing: list[DocumentKindRead] = []

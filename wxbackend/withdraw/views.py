@@ -1,4 +1,5 @@
-"""A withdrawal as the depositor sees it: names, masked card, history, missing documents."""
+"""The one read model of a depositor's withdrawal: names, masked card, history, missing
+documents. The JSON APIs, the H5 pages and the chat replies all show this."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from wxbackend.withdraw import repository as repo
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 from wxbackend.withdraw.rules import RuleBook
 from wxbackend.withdraw.schemas import (
-    STATUS_NAMES,
     DocumentKindRead,
     WithdrawalEventRead,
     WithdrawalRead,
+    status_word,
 )
 from wxbackend.withdraw.service import CANCELLABLE
 
@@ -36,7 +37,7 @@ async def withdrawal_view(
         history = [
             WithdrawalEventRead(
                 status=WithdrawalStatus(e.to_status),
-                status_name=STATUS_NAMES[WithdrawalStatus(e.to_status)],
+                status_name=status_word(e.to_status),
                 note=e.note,
                 at=e.at,
             )
@@ -45,13 +46,14 @@ async def withdrawal_view(
     return WithdrawalRead(
         id=withdrawal.id,
         kind=withdrawal.kind,
-        kind_name=rule.name if rule else withdrawal.kind,
+        kind_name=withdrawal.kind_name,
         amount=withdrawal.amount,
         amount_text=format_yuan(withdrawal.amount),
         status=withdrawal.status,
-        status_name="待上传材料" if missing else STATUS_NAMES[withdrawal.status],
+        status_name=status_word(withdrawal.status, documents_missing=bool(missing)),
         reason=withdrawal.reason,
         card=card.masked if card else "",
+        closes_account=withdrawal.closes_account,
         applied_on=withdrawal.applied_on,
         paid_at=withdrawal.paid_at,
         documents_missing=missing,
