@@ -11,11 +11,11 @@ from wxbackend.account.display import (
     mask_employer,
     month_text,
     month_text_of,
-    withdrawal_status_label,
 )
 from wxbackend.fund.models import AccountStatus
 from wxbackend.handlers import account, build_registry
 from wxbackend.handlers.messages import InboundMessage
+from wxbackend.withdraw.schemas import status_word
 
 
 @pytest.mark.parametrize(
@@ -36,8 +36,8 @@ def test_employer_names_keep_only_both_ends(name: str, masked: str) -> None:
 def test_months_and_labels() -> None:
     assert month_text(date(2026, 10, 1)) == "2026年10月"
     assert month_text_of("2026-07") == "2026年7月"
-    assert withdrawal_status_label("under_review") == "审核中"
-    assert withdrawal_status_label("something_new") == "something_new"
+    assert status_word("under_review") == "审核中"
+    assert status_word("something_new") == "something_new"
     assert set(STATUS_NOTES) == set(AccountStatus)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 from wxbackend.fund.models import AccountStatus, EntryType, RepaymentMethod, RepaymentStatus
-from wxbackend.withdraw.schemas import status_word
 
 # What the status means for the holder, and what to do about it.
 STATUS_NOTES = {
@@ -61,11 +60,6 @@ def month_text_of(month: str) -> str:
 def date_text(day: date) -> str:
     """2026年10月15日."""
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def withdrawal_status_label(status: str) -> str:
-    """The label of a status stored as text (withdrawal events); unknown ones as stored."""
-    return status_word(status)
 
 
 def mask_employer(name: str) -> str:

@@ -7,7 +7,6 @@ never overdraw. Every state change is a conditional UPDATE plus a withdrawal_eve
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,19 +31,12 @@ from wxbackend.withdraw.models import (
     WithdrawalStatus,
 )
 from wxbackend.withdraw.notices import tell_applicant
-from wxbackend.withdraw.rules import AccountFacts, Rule, RuleBook, months_between, refusal
+from wxbackend.withdraw.rules import AccountFacts, Rule, RuleBook, refusal
 
 S = WithdrawalStatus
 SYSTEM = "system"
 # Undecided: the applicant may still withdraw these.
 CANCELLABLE = (S.SUBMITTED, S.UNDER_REVIEW)
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who moves an application: "user:<openid>", "staff:<name>" or "system"."""
-
-    name: str
 
 
 async def record(
@@ -266,11 +258,6 @@ async def history(session: AsyncSession, withdrawal: Withdrawal) -> list[Withdra
     return list(await repo.events_of(session, withdrawal.id))
 
 
-async def masked_card(session: AsyncSession, withdrawal: Withdrawal) -> str | None:
-    card = await cards.get_card(session, withdrawal.card_id)
-    return card.masked if card is not None else None
-
-
 async def get_withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal | None:
     """Any withdrawal by id: for the staff desk, never for a depositor's request."""
     return await repo.get_withdrawal(session, withdrawal_id)
@@ -299,9 +286,3 @@ async def document(
 
 async def withdrawals_of(session: AsyncSession, *, account_id: int) -> list[Withdrawal]:
     return list(await repo.withdrawals_of_account(session, account_id))
-
-
-def sealed_months(account: FundAccount, today: date) -> int:
-    if account.status is not AccountStatus.SEALED or account.status_changed_on is None:
-        return 0
-    return months_between(account.status_changed_on, today)
