@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 
-from wxbackend.deps import AuditDep, SessionDep, SettingsDep, StoreDep
+from wxbackend.deps import AuditDep, SessionDep, SettingsDep, StoreDep, VaultDep
 from wxbackend.staff import auth, service
 from wxbackend.staff.deps import (
     CurrentStaff,
@@ -26,6 +26,7 @@ from wxbackend.staff.schemas import (
     StaffLoginRead,
     WithdrawalDetailRead,
 )
+from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.models import WithdrawalStatus
 
 router = APIRouter(prefix="/staff/api", tags=["staff"])
@@ -69,19 +70,20 @@ async def log_out(request: Request, _staff: CurrentStaff, sessions: StaffSession
 async def list_withdrawals(
     _staff: CurrentStaff,
     session: SessionDep,
+    rules: RulesDep,
     status: WithdrawalStatus = WithdrawalStatus.UNDER_REVIEW,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> QueueRead:
-    rows = await service.review_queue(session, status=status, limit=limit)
+    rows = await service.review_queue(session, rules=rules, status=status, limit=limit)
     return QueueRead(items=[QueueItemRead.of(row) for row in rows])
 
 
 @router.get("/withdrawals/{withdrawal_id}", summary="One application with its history")
 async def get_withdrawal(
-    withdrawal_id: int, request: Request, _staff: CurrentStaff, session: SessionDep
+    withdrawal_id: int, rules: RulesDep, _staff: CurrentStaff, session: SessionDep, vault: VaultDep
 ) -> WithdrawalDetailRead:
     found = await service.withdrawal_file(
-        session, vault=request.app.state.vault, withdrawal_id=withdrawal_id
+        session, rules=rules, vault=vault, withdrawal_id=withdrawal_id
     )
     return WithdrawalDetailRead.of(found)
 

@@ -43,6 +43,7 @@ class QueueItemRead(BaseModel):
     amount: int  # fen
     closes_account: bool
     status: WithdrawalStatus
+    status_name: str
     applied_on: date
     documents: int
 
@@ -57,6 +58,7 @@ class QueueItemRead(BaseModel):
             amount=w.amount,
             closes_account=w.closes_account,
             status=w.status,
+            status_name=row.status_name,
             applied_on=w.applied_on,
             documents=row.documents,
         )
@@ -109,6 +111,7 @@ class DocumentRead(BaseModel):
 class WithdrawalDetailRead(BaseModel):
     id: int
     status: WithdrawalStatus
+    status_name: str
     kind: str
     amount: int  # fen
     closes_account: bool
@@ -129,6 +132,7 @@ class WithdrawalDetailRead(BaseModel):
         return cls(
             id=w.id,
             status=w.status,
+            status_name=found.status_name,
             kind=w.kind,
             amount=w.amount,
             closes_account=w.closes_account,

@@ -25,6 +25,7 @@ from wxbackend.staff.auth import Staff
 from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
 from wxbackend.staff.models import StaffRole
 from wxbackend.withdraw import service as withdraw
+from wxbackend.withdraw import views as withdraw_views
 from wxbackend.withdraw.errors import WithdrawalNotFound
 from wxbackend.withdraw.models import (
     Withdrawal,
@@ -32,6 +33,7 @@ from wxbackend.withdraw.models import (
     WithdrawalEvent,
     WithdrawalStatus,
 )
+from wxbackend.withdraw.rules import RuleBook
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,7 @@ class WithdrawalFile:
     """Everything a reviewer sees about one application (personal data still in clear)."""
 
     withdrawal: Withdrawal
+    status_name: str
     account: FundAccount
     id_no: str
     card: BankCard | None
@@ -49,6 +52,7 @@ class WithdrawalFile:
 @dataclass(frozen=True, slots=True)
 class QueueRow:
     withdrawal: Withdrawal
+    status_name: str
     holder_name: str
     account_no: str
     documents: int
@@ -57,6 +61,7 @@ class QueueRow:
 async def review_queue(
     session: AsyncSession,
     *,
+    rules: RuleBook,
     status: WithdrawalStatus = WithdrawalStatus.UNDER_REVIEW,
     limit: int = 100,
 ) -> list[QueueRow]:
@@ -64,7 +69,13 @@ async def review_queue(
     queue = await withdraw.review_queue(session, status=status, limit=limit)
     holders = await fund.accounts_by_ids(session, [w.account_id for w, _ in queue])
     return [
-        QueueRow(w, holders[w.account_id].name, holders[w.account_id].account_no, documents)
+        QueueRow(
+            w,
+            await withdraw_views.status_name(session, rules, w),
+            holders[w.account_id].name,
+            holders[w.account_id].account_no,
+            documents,
+        )
         for w, documents in queue
     ]
 
@@ -77,7 +88,7 @@ async def _withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal:
 
 
 async def withdrawal_file(
-    session: AsyncSession, *, vault: Vault, withdrawal_id: int
+    session: AsyncSession, *, rules: RuleBook, vault: Vault, withdrawal_id: int
 ) -> WithdrawalFile:
     withdrawal = await _withdrawal(session, withdrawal_id)
     account = await fund.get_account(session, withdrawal.account_id)
@@ -85,6 +96,7 @@ async def withdrawal_file(
         raise WithdrawalNotFound()
     return WithdrawalFile(
         withdrawal=withdrawal,
+        status_name=await withdraw_views.status_name(session, rules, withdrawal),
         account=account,
         id_no=fund.reveal_id_no(vault, account),
         card=await withdraw.card_of(session, withdrawal),

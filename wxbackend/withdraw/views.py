@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wxbackend.cards import service as cards
 from wxbackend.money import format_yuan
 from wxbackend.withdraw import repository as repo
+from wxbackend.withdraw import service
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 from wxbackend.withdraw.rules import RuleBook
 from wxbackend.withdraw.schemas import (
@@ -16,22 +17,33 @@ from wxbackend.withdraw.schemas import (
     WithdrawalRead,
     status_word,
 )
-from wxbackend.withdraw.service import CANCELLABLE
+
+
+async def missing_documents(
+    session: AsyncSession, rules: RuleBook, withdrawal: Withdrawal
+) -> list[str]:
+    """Kinds of document a submitted application still lacks; none once it is reviewed."""
+    rule = rules.rules.get(withdrawal.kind)
+    if rule is None or withdrawal.status is not WithdrawalStatus.SUBMITTED:
+        return []
+    have = await repo.document_kinds(session, withdrawal.id)
+    return [d for d in rule.documents if d not in have]
+
+
+async def status_name(session: AsyncSession, rules: RuleBook, withdrawal: Withdrawal) -> str:
+    """The word for where the application stands, as every page, reply and desk says it."""
+    missing = await missing_documents(session, rules, withdrawal)
+    return status_word(withdrawal.status, documents_missing=bool(missing))
 
 
 async def withdrawal_view(
     session: AsyncSession, rules: RuleBook, withdrawal: Withdrawal, *, events: bool = True
 ) -> WithdrawalRead:
-    rule = rules.rules.get(withdrawal.kind)
     card = await cards.get_card(session, withdrawal.card_id)
-    missing: list[DocumentKindRead] = []
-    if rule is not None and withdrawal.status is WithdrawalStatus.SUBMITTED:
-        have = await repo.document_kinds(session, withdrawal.id)
-        missing = [
-            DocumentKindRead(kind=d, name=rules.document_names[d])
-            for d in rule.documents
-            if d not in have
-        ]
+    missing = [
+        DocumentKindRead(kind=d, name=rules.document_names[d])
+        for d in await missing_documents(session, rules, withdrawal)
+    ]
     history = []
     if events:
         history = [
@@ -58,5 +70,5 @@ async def withdrawal_view(
         paid_at=withdrawal.paid_at,
         documents_missing=missing,
         events=history,
-        cancellable=withdrawal.status in CANCELLABLE,
+        cancellable=withdrawal.status in service.CANCELLABLE,
     )
