@@ -134,7 +134,9 @@ async def test_initial_passwords_must_be_changed_before_queries(world: World) ->
         )
         openid = next(iter(world.tokens))
         with pytest.raises(InitialPasswordMustChange, match="初始密码"):
-            await binding.queryable_account(ctx, channel=Channel.MINI_PROGRAM, openid=openid)
+            await binding.queryable_account(
+                ctx.session, channel=Channel.MINI_PROGRAM, openid=openid
+            )
 
     changed = await world.call(
         token, "POST", "/api/password/change", {"old_password": initial, "new_password": "470258"}
@@ -142,5 +144,7 @@ async def test_initial_passwords_must_be_changed_before_queries(world: World) ->
     assert changed.status_code == 204
     async with session_scope(world.sessionmaker) as session:
         ctx.session = session
-        found = await binding.queryable_account(ctx, channel=Channel.MINI_PROGRAM, openid=openid)
+        found = await binding.queryable_account(
+            ctx.session, channel=Channel.MINI_PROGRAM, openid=openid
+        )
         assert found.id == account.id

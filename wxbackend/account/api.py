@@ -22,8 +22,8 @@ from wxbackend.account.schemas import (
     WithdrawalPage,
 )
 from wxbackend.auth.deps import CurrentUser
-from wxbackend.bind.deps import BindContextDep
 from wxbackend.clock import today_in_china
+from wxbackend.deps import SessionDep, VaultDep
 from wxbackend.fund.models import RepaymentStatus
 from wxbackend.withdraw.deps import RulesDep
 
@@ -35,24 +35,24 @@ Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
 @router.get("")
-async def overview(user: CurrentUser, ctx: BindContextDep) -> OverviewRead:
+async def overview(user: CurrentUser, session: SessionDep) -> OverviewRead:
     """Balance, status, employer (masked), base, ratios, monthly amount, this year's total."""
     return await service.get_overview(
-        ctx, channel=user.channel, openid=user.openid, today=today_in_china()
+        session, channel=user.channel, openid=user.openid, today=today_in_china()
     )
 
 
 @router.get("/deposits")
 async def deposits(
     user: CurrentUser,
-    ctx: BindContextDep,
+    session: SessionDep,
     year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
     page: Page = 1,
     size: Size = 12,
 ) -> DepositPage:
     """Deposits of one year (default: the latest year with deposits), newest first."""
     return await service.list_deposits(
-        ctx,
+        session,
         channel=user.channel,
         openid=user.openid,
         year=year,
@@ -63,45 +63,45 @@ async def deposits(
 
 
 @router.get("/interest")
-async def interest(user: CurrentUser, ctx: BindContextDep) -> InterestList:
-    return await service.list_interest(ctx, channel=user.channel, openid=user.openid)
+async def interest(user: CurrentUser, session: SessionDep) -> InterestList:
+    return await service.list_interest(session, channel=user.channel, openid=user.openid)
 
 
 @router.get("/withdrawals")
 async def withdrawals(
-    user: CurrentUser, ctx: BindContextDep, rules: RulesDep, page: Page = 1, size: Size = 20
+    user: CurrentUser, session: SessionDep, rules: RulesDep, page: Page = 1, size: Size = 20
 ) -> WithdrawalPage:
     return await service.list_withdrawals(
-        ctx, rules=rules, channel=user.channel, openid=user.openid, page=page, size=size
+        session, rules=rules, channel=user.channel, openid=user.openid, page=page, size=size
     )
 
 
 @router.get("/withdrawals/{withdrawal_id}")
 async def withdrawal(
-    user: CurrentUser, ctx: BindContextDep, rules: RulesDep, withdrawal_id: Id
+    user: CurrentUser, session: SessionDep, rules: RulesDep, withdrawal_id: Id
 ) -> WithdrawalDetail:
     """One of the caller's withdrawals; another person's id is 404, like a missing one."""
     return await service.get_withdrawal(
-        ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
+        session, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
     )
 
 
 @router.get("/loans")
-async def loan_list(user: CurrentUser, ctx: BindContextDep) -> LoanList:
-    return await loans.list_loans(ctx, channel=user.channel, openid=user.openid)
+async def loan_list(user: CurrentUser, session: SessionDep) -> LoanList:
+    return await loans.list_loans(session, channel=user.channel, openid=user.openid)
 
 
 @router.get("/loans/{loan_id}/schedule")
 async def schedule(
     user: CurrentUser,
-    ctx: BindContextDep,
+    session: SessionDep,
     loan_id: Id,
     status: RepaymentStatus | None = None,
     page: Page = 1,
     size: Size = 24,
 ) -> SchedulePage:
     return await loans.get_schedule(
-        ctx,
+        session,
         channel=user.channel,
         openid=user.openid,
         loan_id=loan_id,
@@ -113,11 +113,19 @@ async def schedule(
 
 @router.get("/statement/{year}", response_class=HTMLResponse)
 async def yearly_statement(
-    user: CurrentUser, ctx: BindContextDep, year: Annotated[int, Path(ge=1990, le=2200)]
+    user: CurrentUser,
+    session: SessionDep,
+    vault: VaultDep,
+    year: Annotated[int, Path(ge=1990, le=2200)],
 ) -> HTMLResponse:
     """The yearly statement (对账单) as a printable HTML page."""
     built = await statement.build_statement(
-        ctx, channel=user.channel, openid=user.openid, year=year, today=today_in_china()
+        session,
+        vault,
+        channel=user.channel,
+        openid=user.openid,
+        year=year,
+        today=today_in_china(),
     )
     return HTMLResponse(
         statement.render_statement(built),

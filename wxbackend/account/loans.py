@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from wxbackend.account import display
 from wxbackend.account import repository as repo
 from wxbackend.account.schemas import LoanList, LoanRead, RepaymentRead, SchedulePage
 from wxbackend.account.service import MAX_PAGE_SIZE, caller_account
-from wxbackend.bind.context import BindContext
 from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund.calc import add_months
@@ -47,15 +48,15 @@ def summarise(loan: Loan, periods: Sequence[RepaymentSchedule]) -> LoanRead:
     )
 
 
-async def list_loans(ctx: BindContext, *, channel: Channel, openid: str) -> LoanList:
-    account = await caller_account(ctx, channel=channel, openid=openid)
-    loans = await repo.loans(ctx.session, account.id)
-    periods = await repo.schedules(ctx.session, [loan.id for loan in loans])
+async def list_loans(session: AsyncSession, *, channel: Channel, openid: str) -> LoanList:
+    account = await caller_account(session, channel=channel, openid=openid)
+    loans = await repo.loans(session, account.id)
+    periods = await repo.schedules(session, [loan.id for loan in loans])
     return LoanList(items=[summarise(loan, periods[loan.id]) for loan in loans])
 
 
 async def get_schedule(
-    ctx: BindContext,
+    session: AsyncSession,
     *,
     channel: Channel,
     openid: str,
@@ -65,11 +66,11 @@ async def get_schedule(
     size: int,
 ) -> SchedulePage:
     """One of the caller's loans' periods in order, optionally only paid/due/overdue ones."""
-    account = await caller_account(ctx, channel=channel, openid=openid)
-    loan = await repo.loan(ctx.session, account_id=account.id, loan_id=loan_id)
+    account = await caller_account(session, channel=channel, openid=openid)
+    loan = await repo.loan(session, account_id=account.id, loan_id=loan_id)
     if loan is None:
         raise LoanNotFound()
-    periods = (await repo.schedules(ctx.session, [loan.id]))[loan.id]
+    periods = (await repo.schedules(session, [loan.id]))[loan.id]
     if status is not None:
         periods = [p for p in periods if p.status is status]
     page, size = max(1, page), max(1, min(size, MAX_PAGE_SIZE))

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from wxbackend.account import display
 from wxbackend.account import repository as repo
 from wxbackend.account.schemas import (
@@ -24,7 +26,6 @@ from wxbackend.account.schemas import (
     WithdrawalRead,
 )
 from wxbackend.bind import binding
-from wxbackend.bind.context import BindContext
 from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund import calc
@@ -42,9 +43,9 @@ class WithdrawalNotFound(NotFound):
     default_message = "未找到该提取申请。"
 
 
-async def caller_account(ctx: BindContext, *, channel: Channel, openid: str) -> FundAccount:
+async def caller_account(session: AsyncSession, *, channel: Channel, openid: str) -> FundAccount:
     """The caller's bound account, once any initial password has been changed."""
-    return await binding.queryable_account(ctx, channel=channel, openid=openid)
+    return await binding.queryable_account(session, channel=channel, openid=openid)
 
 
 def _page(page: int, size: int) -> tuple[int, int, int]:
@@ -53,10 +54,9 @@ def _page(page: int, size: int) -> tuple[int, int, int]:
 
 
 async def get_overview(
-    ctx: BindContext, *, channel: Channel, openid: str, today: date
+    session: AsyncSession, *, channel: Channel, openid: str, today: date
 ) -> OverviewRead:
-    account = await caller_account(ctx, channel=channel, openid=openid)
-    session = ctx.session
+    account = await caller_account(session, channel=channel, openid=openid)
     shares = calc.deposit_shares(
         account.deposit_base, account.employer_ratio_bp, account.employee_ratio_bp
     )
@@ -103,12 +103,12 @@ def _deposit_read(d: Deposit) -> DepositRead:
 
 
 async def recent_deposits(
-    ctx: BindContext, *, channel: Channel, openid: str, limit: int, today: date
+    session: AsyncSession, *, channel: Channel, openid: str, limit: int, today: date
 ) -> RecentDeposits:
     """The latest `limit` deposits, and how many months this year has, with their total."""
-    account = await caller_account(ctx, channel=channel, openid=openid)
+    account = await caller_account(session, channel=channel, openid=openid)
     rows = await repo.deposits(
-        ctx.session,
+        session,
         account_id=account.id,
         start=date.min,
         end=date.max,
@@ -116,7 +116,7 @@ async def recent_deposits(
         limit=max(1, min(limit, MAX_PAGE_SIZE)),
     )
     count, amount = await repo.deposit_count_and_sum(
-        ctx.session,
+        session,
         account_id=account.id,
         start=date(today.year, 1, 1),
         end=date(today.year, 12, 31),
@@ -134,7 +134,7 @@ async def recent_deposits(
 
 
 async def list_deposits(
-    ctx: BindContext,
+    session: AsyncSession,
     *,
     channel: Channel,
     openid: str,
@@ -144,18 +144,18 @@ async def list_deposits(
     today: date,
 ) -> DepositPage:
     """One calendar year's deposits (by paid-for month), newest first, a page at a time."""
-    account = await caller_account(ctx, channel=channel, openid=openid)
-    span = await repo.deposit_month_range(ctx.session, account.id)
+    account = await caller_account(session, channel=channel, openid=openid)
+    span = await repo.deposit_month_range(session, account.id)
     years = list(range(span[1].year, span[0].year - 1, -1)) if span else []
     if year is None:
         year = years[0] if years else today.year
     page, size, offset = _page(page, size)
     start, end = date(year, 1, 1), date(year, 12, 31)
     total, amount = await repo.deposit_count_and_sum(
-        ctx.session, account_id=account.id, start=start, end=end
+        session, account_id=account.id, start=start, end=end
     )
     rows = await repo.deposits(
-        ctx.session, account_id=account.id, start=start, end=end, offset=offset, limit=size
+        session, account_id=account.id, start=start, end=end, offset=offset, limit=size
     )
     return DepositPage(
         year=year,
@@ -168,11 +168,11 @@ async def list_deposits(
     )
 
 
-async def list_interest(ctx: BindContext, *, channel: Channel, openid: str) -> InterestList:
+async def list_interest(session: AsyncSession, *, channel: Channel, openid: str) -> InterestList:
     """Every yearly interest posting (结息, each 30 June), newest first."""
-    account = await caller_account(ctx, channel=channel, openid=openid)
+    account = await caller_account(session, channel=channel, openid=openid)
     items = []
-    for p in await repo.interest_postings(ctx.session, account.id):
+    for p in await repo.interest_postings(session, account.id):
         start, end = calc.deposit_year(p.year)
         items.append(
             InterestRead(
@@ -188,28 +188,28 @@ async def list_interest(ctx: BindContext, *, channel: Channel, openid: str) -> I
 
 
 async def list_withdrawals(
-    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str, page: int, size: int
+    session: AsyncSession, *, rules: RuleBook, channel: Channel, openid: str, page: int, size: int
 ) -> WithdrawalPage:
     """The caller's withdrawals, including those still under review, newest first."""
-    account = await caller_account(ctx, channel=channel, openid=openid)
+    account = await caller_account(session, channel=channel, openid=openid)
     page, size, offset = _page(page, size)
     total, rows = await withdrawals.withdrawals_page(
-        ctx.session, account_id=account.id, offset=offset, limit=size
+        session, account_id=account.id, offset=offset, limit=size
     )
-    items = [await withdrawal_view(ctx.session, rules, w, events=False) for w in rows]
+    items = [await withdrawal_view(session, rules, w, events=False) for w in rows]
     return WithdrawalPage(
         page=page, size=size, total=total, items=[WithdrawalRead.of(v) for v in items]
     )
 
 
 async def get_withdrawal(
-    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str, withdrawal_id: int
+    session: AsyncSession, *, rules: RuleBook, channel: Channel, openid: str, withdrawal_id: int
 ) -> WithdrawalDetail:
     """One of the caller's withdrawals with its steps; anybody else's is "not found"."""
-    account = await caller_account(ctx, channel=channel, openid=openid)
+    account = await caller_account(session, channel=channel, openid=openid)
     found = await withdrawals.find_own_withdrawal(
-        ctx.session, account_id=account.id, withdrawal_id=withdrawal_id
+        session, account_id=account.id, withdrawal_id=withdrawal_id
     )
     if found is None:
         raise WithdrawalNotFound()
-    return WithdrawalDetail.of(await withdrawal_view(ctx.session, rules, found))
+    return WithdrawalDetail.of(await withdrawal_view(session, rules, found))

@@ -10,11 +10,11 @@ from functools import cache
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.account import display
 from wxbackend.account import repository as repo
 from wxbackend.account.service import caller_account
-from wxbackend.bind.context import BindContext
 from wxbackend.content import CONTENT_DIR
 from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
@@ -22,6 +22,7 @@ from wxbackend.fund import service as fund
 from wxbackend.fund.models import ACCOUNT_STATUS_NAMES, EntryType
 from wxbackend.money import format_yuan
 from wxbackend.security.masking import mask_account_no, mask_id_no, mask_name
+from wxbackend.security.pii import Vault
 
 _templates = Environment(
     loader=FileSystemLoader(Path(__file__).with_name("templates")),
@@ -76,27 +77,33 @@ def _label(entry_type: EntryType, ref: str) -> str:
 
 
 async def build_statement(
-    ctx: BindContext, *, channel: Channel, openid: str, year: int, today: date
+    session: AsyncSession,
+    vault: Vault,
+    *,
+    channel: Channel,
+    openid: str,
+    year: int,
+    today: date,
 ) -> Statement:
-    account = await caller_account(ctx, channel=channel, openid=openid)
+    account = await caller_account(session, channel=channel, openid=openid)
     if not account.opened_on.year <= year <= today.year:
         raise StatementYearNotFound()
     start, end = date(year, 1, 1), date(year, 12, 31)
-    opening = await repo.balance_before(ctx.session, account_id=account.id, day=start)
-    entries = await repo.journal(ctx.session, account_id=account.id, start=start, end=end)
+    opening = await repo.balance_before(session, account_id=account.id, day=start)
+    entries = await repo.journal(session, account_id=account.id, start=start, end=end)
     totals = dict.fromkeys(EntryType, 0)
     lines, balance = [], opening
     for e in entries:
         balance += e.amount
         totals[e.entry_type] += e.amount
         lines.append(StatementLine(e.value_date, _label(e.entry_type, e.ref), e.amount, balance))
-    employer = await repo.employer_name(ctx.session, account.employer_id) or ""
+    employer = await repo.employer_name(session, account.employer_id) or ""
     return Statement(
         year=year,
         generated_on=today,
         name=mask_name(account.name),
         account_no=mask_account_no(account.account_no),
-        id_no=mask_id_no(fund.reveal_id_no(ctx.vault, account)),
+        id_no=mask_id_no(fund.reveal_id_no(vault, account)),
         employer=display.mask_employer(employer),
         status_label=ACCOUNT_STATUS_NAMES[account.status],
         opening_balance=opening,

@@ -136,7 +136,7 @@ async def change_password(body: PasswordChange, ctx: BindContextDep, user: Curre
 @router.get("/api/binding", summary="Whether the caller is bound, and to which account")
 async def binding_status(ctx: BindContextDep, user: CurrentUser) -> BindingRead:
     try:
-        account = await binding.bound_account(ctx, channel=user.channel, openid=user.openid)
+        account = await binding.bound_account(ctx.session, channel=user.channel, openid=user.openid)
     except NotBound:
         return BindingRead(bound=False, channel=user.channel)
     return BindingRead(
@@ -166,7 +166,7 @@ async def mini_program_login(
 ) -> MiniProgramLoginRead:
     login = await auth.login_mini_program(mp=mp, sessions=sessions, js_code=body.code)
     try:
-        await binding.bound_account(ctx, channel=Channel.MINI_PROGRAM, openid=login.openid)
+        await binding.bound_account(ctx.session, channel=Channel.MINI_PROGRAM, openid=login.openid)
         bound = True
     except NotBound:
         bound = False

@@ -142,19 +142,17 @@ async def complete_password_reset(ctx: BindContext, signing: Signing, *, passwor
     )
 
 
-async def bound_account(ctx: BindContext, *, channel: Channel, openid: str) -> FundAccount:
+async def bound_account(session: AsyncSession, *, channel: Channel, openid: str) -> FundAccount:
     """The caller's own account; NotBound when this openid is not bound."""
-    account = await repo.account_for_openid(ctx.session, channel=channel, openid=openid)
+    account = await repo.account_for_openid(session, channel=channel, openid=openid)
     if account is None:
         raise NotBound()
     return account
 
 
-async def queryable_account(ctx: BindContext, *, channel: Channel, openid: str) -> FundAccount:
+async def queryable_account(session: AsyncSession, *, channel: Channel, openid: str) -> FundAccount:
     """The caller's account, once any initial password has been changed."""
-    found = await repo.account_and_credential_for_openid(
-        ctx.session, channel=channel, openid=openid
-    )
+    found = await repo.account_and_credential_for_openid(session, channel=channel, openid=openid)
     if found is None:
         raise NotBound()
     account, is_initial = found
@@ -166,7 +164,7 @@ async def queryable_account(ctx: BindContext, *, channel: Channel, openid: str) 
 async def change_password(
     ctx: BindContext, *, channel: Channel, openid: str, old: str, new: str
 ) -> None:
-    account = await bound_account(ctx, channel=channel, openid=openid)
+    account = await bound_account(ctx.session, channel=channel, openid=openid)
     await verify_password(ctx, account_id=account.id, password=old, channel=channel, openid=openid)
     await _set_password(ctx, account, new)
     ctx.audit.record(
@@ -177,7 +175,7 @@ async def change_password(
 async def unbind_with_password(
     ctx: BindContext, *, channel: Channel, openid: str, password: str
 ) -> None:
-    account = await bound_account(ctx, channel=channel, openid=openid)
+    account = await bound_account(ctx.session, channel=channel, openid=openid)
     await verify_password(
         ctx, account_id=account.id, password=password, channel=channel, openid=openid
     )

@@ -107,7 +107,7 @@ async def bind_card(
 ) -> CardView:
     """Bind (or replace with) the caller's own Type-I debit card; every refusal is audited."""
     bins = bins or default_bins()
-    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
     binding.ensure_not_closed(account)
     active = await repo.active_card(ctx.session, account.id)
     action = "card.replace" if active else "card.bind"

@@ -38,7 +38,7 @@ async def card_overview(
 ) -> CardOverview:
     """The active card, or a card the paying bank refused (the user must bind another)."""
     bins = bins or default_bins()
-    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
     supported = bins.supported_banks(await fund.employer_district(ctx.session, account))
     card = await repo.latest_card(ctx.session, account.id)
     if card is None or card.status is CardStatus.REPLACED:

@@ -12,9 +12,9 @@ from fastapi import APIRouter, Query, Request, Response
 
 from wxbackend.account import loans, service
 from wxbackend.bind import binding
-from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.errors import NotBound
 from wxbackend.clock import today_in_china
+from wxbackend.deps import SessionDep
 from wxbackend.errors import NotFound
 from wxbackend.fund.models import RepaymentStatus
 from wxbackend.h5.web import PageRoute, UserDep, render
@@ -28,10 +28,10 @@ Page = Annotated[int, Query(ge=1, le=10_000)]
 
 
 @router.get("/")
-async def home(request: Request, ctx: BindContextDep, user: UserDep) -> Response:
+async def home(request: Request, session: SessionDep, user: UserDep) -> Response:
     """The hub: what the follower can do, and whom they are bound as."""
     try:
-        account = await binding.bound_account(ctx, channel=user.channel, openid=user.openid)
+        account = await binding.bound_account(session, channel=user.channel, openid=user.openid)
     except NotBound:
         return render(request, "home.html", user=user, bound=False)
     return render(
@@ -45,9 +45,9 @@ async def home(request: Request, ctx: BindContextDep, user: UserDep) -> Response
 
 
 @router.get("/account")
-async def account(request: Request, ctx: BindContextDep, user: UserDep) -> Response:
+async def account(request: Request, session: SessionDep, user: UserDep) -> Response:
     overview = await service.get_overview(
-        ctx, channel=user.channel, openid=user.openid, today=today_in_china()
+        session, channel=user.channel, openid=user.openid, today=today_in_china()
     )
     return render(request, "account.html", user=user, a=overview)
 
@@ -55,13 +55,13 @@ async def account(request: Request, ctx: BindContextDep, user: UserDep) -> Respo
 @router.get("/deposits")
 async def deposits(
     request: Request,
-    ctx: BindContextDep,
+    session: SessionDep,
     user: UserDep,
     year: Annotated[int | None, Query(ge=1990, le=2200)] = None,
     page: Page = 1,
 ) -> Response:
     found = await service.list_deposits(
-        ctx,
+        session,
         channel=user.channel,
         openid=user.openid,
         year=year,
@@ -74,22 +74,22 @@ async def deposits(
 
 
 @router.get("/interest")
-async def interest(request: Request, ctx: BindContextDep, user: UserDep) -> Response:
-    found = await service.list_interest(ctx, channel=user.channel, openid=user.openid)
+async def interest(request: Request, session: SessionDep, user: UserDep) -> Response:
+    found = await service.list_interest(session, channel=user.channel, openid=user.openid)
     return render(request, "interest.html", user=user, items=found.items)
 
 
 @router.get("/loan")
 async def loan(
     request: Request,
-    ctx: BindContextDep,
+    session: SessionDep,
     user: UserDep,
     loan_id: Annotated[int | None, Query(alias="id", ge=1, le=2**62)] = None,
     status: RepaymentStatus | None = None,
     page: Page = 1,
 ) -> Response:
     """The caller's loans; the schedule of the chosen one (another person's id: 404)."""
-    found = (await loans.list_loans(ctx, channel=user.channel, openid=user.openid)).items
+    found = (await loans.list_loans(session, channel=user.channel, openid=user.openid)).items
     chosen = next((x for x in found if x.id == loan_id), None) if loan_id else None
     if loan_id and chosen is None:
         raise NotFound("未找到该笔贷款。")
@@ -97,7 +97,7 @@ async def loan(
     schedule = None
     if chosen is not None:
         schedule = await loans.get_schedule(
-            ctx,
+            session,
             channel=user.channel,
             openid=user.openid,
             loan_id=chosen.id,
@@ -121,7 +121,7 @@ async def loan(
 @router.get("/points")
 async def service_points(
     request: Request,
-    ctx: BindContextDep,
+    session: SessionDep,
     user: UserDep,
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
     lng: Annotated[float | None, Query(ge=-180, le=180)] = None,
@@ -130,7 +130,7 @@ async def service_points(
     """Every hall (or those matching `q`); nearest first once the browser sent its spot."""
     near = (lat, lng) if lat is not None and lng is not None else None
     found = await points.search_points(
-        ctx.session,
+        session,
         district=None,
         keyword=q or None,
         open_now_only=False,

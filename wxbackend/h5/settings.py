@@ -123,7 +123,7 @@ async def change_password(
 
 @router.get("/unbind")
 async def unbind_page(request: Request, ctx: BindContextDep, user: UserDep) -> Response:
-    await binding.bound_account(ctx, channel=user.channel, openid=user.openid)
+    await binding.bound_account(ctx.session, channel=user.channel, openid=user.openid)
     return render(request, "unbind.html", user=user, errors={})
 
 

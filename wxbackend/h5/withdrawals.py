@@ -57,7 +57,7 @@ async def _apply_page(
     status: int = 200,
 ) -> Response:
     overview = await card_views.card_overview(ctx, channel=user.channel, openid=user.openid)
-    account = await binding.queryable_account(ctx, channel=user.channel, openid=user.openid)
+    account = await binding.queryable_account(ctx.session, channel=user.channel, openid=user.openid)
     kinds: list[dict[str, Any]] = [
         {
             "kind": r.kind,

@@ -7,15 +7,13 @@ account is always the one bound to the sender's openid (`account.service`).
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.account import display, loans, service
 from wxbackend.account.schemas import LoanRead, OverviewRead, RecentDeposits, WithdrawalPage
-from wxbackend.audit.trail import AuditTrail
-from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import NotBound
 from wxbackend.bind.passwords import InitialPasswordMustChange
 from wxbackend.clock import today_in_china
@@ -26,21 +24,11 @@ from wxbackend.handlers import menu_keys
 from wxbackend.handlers.messages import InboundMessage, Reply, TextReply
 from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
 from wxbackend.money import format_yuan
-from wxbackend.security.pii import Vault
 from wxbackend.withdraw.models import WithdrawalStatus
 
 RECENT_DEPOSITS = 6
 RECENT_WITHDRAWALS = 3
-Summary = Callable[[BindContext, str, HandlerContext], Awaitable[str]]
-
-
-class _NoSms:
-    """Queries never send SMS; the binding context still wants a sender."""
-
-    async def send(
-        self, *, phone: str, params: Sequence[str], template_id: str | None = None
-    ) -> None:
-        raise RuntimeError("account queries send no SMS")
+Summary = Callable[[AsyncSession, str, HandlerContext], Awaitable[str]]
 
 
 def _link(ctx: HandlerContext, page: str, label: str) -> str:
@@ -56,9 +44,9 @@ def _note(status: AccountStatus, note: str) -> list[str]:
     return [] if status is AccountStatus.NORMAL else ["", note]
 
 
-async def _overview(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
+async def _overview(session: AsyncSession, openid: str, ctx: HandlerContext) -> str:
     o: OverviewRead = await service.get_overview(
-        bctx, channel=Channel.OFFICIAL_ACCOUNT, openid=openid, today=today_in_china()
+        session, channel=Channel.OFFICIAL_ACCOUNT, openid=openid, today=today_in_china()
     )
     paid_up_to = display.month_text_of(o.paid_up_to) if o.paid_up_to else "暂无缴存"
     lines = [
@@ -79,9 +67,9 @@ async def _overview(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
     return "\n".join(lines)
 
 
-async def _deposits(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
+async def _deposits(session: AsyncSession, openid: str, ctx: HandlerContext) -> str:
     r: RecentDeposits = await service.recent_deposits(
-        bctx,
+        session,
         channel=Channel.OFFICIAL_ACCOUNT,
         openid=openid,
         limit=RECENT_DEPOSITS,
@@ -100,11 +88,11 @@ async def _deposits(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
     return "\n".join(lines)
 
 
-async def _withdrawals(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
+async def _withdrawals(session: AsyncSession, openid: str, ctx: HandlerContext) -> str:
     if ctx.withdraw_rules is None:
         raise RuntimeError("the handler context carries the app's withdrawal rules")
     page: WithdrawalPage = await service.list_withdrawals(
-        bctx,
+        session,
         rules=ctx.withdraw_rules,
         channel=Channel.OFFICIAL_ACCOUNT,
         openid=openid,
@@ -147,8 +135,8 @@ def _loan_lines(loan: LoanRead) -> list[str]:
     return lines
 
 
-async def _loan(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
-    found = await loans.list_loans(bctx, channel=Channel.OFFICIAL_ACCOUNT, openid=openid)
+async def _loan(session: AsyncSession, openid: str, ctx: HandlerContext) -> str:
+    found = await loans.list_loans(session, channel=Channel.OFFICIAL_ACCOUNT, openid=openid)
     active = [loan for loan in found.items if loan.status is LoanStatus.ACTIVE]
     if not active:
         return "您名下暂无正在还款的公积金贷款。\n回复“贷款”查看贷款办事指南。"
@@ -159,31 +147,12 @@ async def _loan(bctx: BindContext, openid: str, ctx: HandlerContext) -> str:
     return "\n".join(lines)
 
 
-def _bind_context(
-    session: AsyncSession,
-    ctx: HandlerContext,
-    sessionmaker: async_sessionmaker[AsyncSession],
-    vault: Vault,
-) -> BindContext:
-    return BindContext(
-        session=session,
-        store=ctx.store,
-        vault=vault,
-        settings=ctx.settings.signing,
-        sms=_NoSms(),
-        faces={},
-        audit=AuditTrail(sessionmaker),
-    )
-
-
 async def _answer(summary: Summary, message: InboundMessage, ctx: HandlerContext) -> Reply:
-    sessionmaker, vault = ctx.sessionmaker, ctx.vault
-    if sessionmaker is None or vault is None:  # no database (handler unit tests): unbound
+    if ctx.sessionmaker is None:  # no database (handler unit tests): unbound
         return TextReply(ctx.content["binding"])
     try:
-        async with session_scope(sessionmaker) as session:
-            bctx = _bind_context(session, ctx, sessionmaker, vault)
-            text = await summary(bctx, message.openid, ctx)
+        async with session_scope(ctx.sessionmaker) as session:
+            text = await summary(session, message.openid, ctx)
     except NotBound:
         return TextReply(ctx.content["binding"])
     except InitialPasswordMustChange:

@@ -47,7 +47,7 @@ async def apply_once(
     except MoneyFormatError as exc:
         message = "提取金额格式不正确，请输入如 1500.00 的金额。"
         raise InvalidInput(message, field="amount") from exc
-    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
     withdrawal = await service.apply(
         ctx.session,
         rules=rules,
@@ -67,7 +67,7 @@ async def list_withdrawals(
     ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str
 ) -> list[WithdrawalRead]:
     """The caller's latest withdrawals, newest first, without their histories."""
-    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
     found = await service.withdrawals_of(ctx.session, account_id=account.id)
     return [await withdrawal_view(ctx.session, rules, w, events=False) for w in found]
 
@@ -75,7 +75,7 @@ async def list_withdrawals(
 async def _own(
     ctx: BindContext, *, channel: Channel, openid: str, withdrawal_id: int
 ) -> Withdrawal:
-    account = await binding.queryable_account(ctx, channel=channel, openid=openid)
+    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
     return await service.own_withdrawal(
         ctx.session, withdrawal_id=withdrawal_id, account_id=account.id
     )
