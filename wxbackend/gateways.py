@@ -27,9 +27,11 @@ class Gateways:
 def build_gateways(settings: Settings, store: Store) -> Gateways:
     """The real adapters, pointed at the configured endpoints (WeChat or the sandbox)."""
     oa, mp = build_wechat_gateways(settings, store)
+    wechat_mp = mp if isinstance(mp, WeChatPyMiniProgram) else None
     faces = build_face_verifiers(
         settings,
-        miniprogram_tokens=mp.tokens if isinstance(mp, WeChatPyMiniProgram) else None,
+        miniprogram_tokens=wechat_mp.tokens if wechat_mp else None,
+        miniprogram_http=wechat_mp.http if wechat_mp else None,
         h5_provider=settings.signing.face_provider_h5,
         miniprogram_provider=settings.signing.face_provider_mp,
     )

@@ -39,7 +39,7 @@ def faces(wechat: tuple[WeChatSandboxState, str], store: Store) -> WeChatFaceVer
     _, base_url = wechat
     http = WeChatHttp(app_id=APP_ID, base_url=base_url, timeout_s=5)
     tokens = AccessTokenBroker(store=store, http=http, app_id=APP_ID, app_secret="mp-secret")
-    return WeChatFaceVerify(tokens=tokens, api_base_url=base_url)
+    return WeChatFaceVerify(tokens=tokens, http=http)
 
 
 async def _check(

@@ -9,6 +9,9 @@ from typing import Any, TypeVar
 
 import httpx
 import pytest
+import requests
+from requests import PreparedRequest
+from requests.adapters import BaseAdapter
 
 from wxbackend.config import Settings
 from wxbackend.faceid import (
@@ -22,6 +25,7 @@ from wxbackend.faceid import (
 )
 from wxbackend.faceid.fakes import FakeFaceVerifier
 from wxbackend.wechat.gateway import WeChatApiError
+from wxbackend.wechat.transport import WeChatHttp
 
 T = TypeVar("T")
 ZHANG_SAN = Identity(name="张三", id_no="310101199801011234")
@@ -96,10 +100,41 @@ class _Tokens:
         return await request(self.tokens[0])
 
 
+class _Network(BaseAdapter):
+    """WeChat's side of the wire for WeChatHttp: an httpx-style handler answers each call."""
+
+    def __init__(self, handler: Callable[[httpx.Request], httpx.Response]) -> None:
+        super().__init__()
+        self._handler = handler
+
+    def send(self, request: PreparedRequest, **kwargs: Any) -> requests.Response:
+        body = request.body.encode() if isinstance(request.body, str) else request.body
+        try:
+            answer = self._handler(
+                httpx.Request(request.method or "GET", request.url or "", content=body or b"")
+            )
+        except httpx.TransportError as exc:
+            raise requests.ConnectionError(str(exc)) from exc
+        response = requests.Response()
+        response.status_code = answer.status_code
+        response._content = answer.content
+        response.headers.update(answer.headers)
+        response.url = request.url or ""
+        response.request = request
+        return response
+
+    def close(self) -> None:
+        pass
+
+
 def _wechat(handler: Callable[[httpx.Request], httpx.Response]) -> WeChatFaceVerify:
-    return WeChatFaceVerify(
-        tokens=_Tokens(), api_base_url="https://wx.test", transport=httpx.MockTransport(handler)
+    http = WeChatHttp(
+        app_id="wxm1n1pr0gram0001",
+        base_url="https://wx.test",
+        timeout_s=5,
+        adapter=_Network(handler),
     )
+    return WeChatFaceVerify(tokens=_Tokens(), http=http)
 
 
 async def test_wechat_sends_the_certificate_and_retries_a_stale_token() -> None:

@@ -22,6 +22,7 @@ from wxbackend.faceid.gateway import (
 )
 from wxbackend.faceid.tencent import TencentFaceId
 from wxbackend.faceid.wechat import AccessTokens, WeChatFaceVerify, cert_hash
+from wxbackend.wechat.transport import WeChatHttp
 
 __all__ = [
     "AccessTokens",
@@ -44,11 +45,15 @@ def build_face_verifiers(
     settings: Settings,
     *,
     miniprogram_tokens: AccessTokens | None = None,
+    miniprogram_http: WeChatHttp | None = None,
     h5_provider: Literal["tencent"] = "tencent",
     miniprogram_provider: Literal["tencent", "wechat"] = "tencent",
     timeout_s: float = 10.0,
 ) -> Mapping[FaceChannel, FaceVerifier]:
-    """The real verifier for each channel; "wechat" needs the mini-program's token broker."""
+    """The real verifier for each channel; "wechat" needs the mini-program's token broker.
+
+    `miniprogram_http` is the mini-program's WeChat transport (the gateways pass theirs).
+    """
     tencent = TencentFaceId(settings.tencent, timeout_s=timeout_s)
     verifiers: dict[FaceChannel, FaceVerifier] = {"h5": tencent}
     if h5_provider != "tencent":
@@ -56,11 +61,12 @@ def build_face_verifiers(
     if miniprogram_provider == "wechat":
         if miniprogram_tokens is None:
             raise ValueError("WeChat face verification needs the mini-program's token broker")
-        verifiers["miniprogram"] = WeChatFaceVerify(
-            tokens=miniprogram_tokens,
-            api_base_url=settings.wechat.api_base_url,
+        http = miniprogram_http or WeChatHttp(
+            app_id=settings.wechat.mp.app_id,
+            base_url=settings.wechat.api_base_url,
             timeout_s=settings.wechat.timeout_s,
         )
+        verifiers["miniprogram"] = WeChatFaceVerify(tokens=miniprogram_tokens, http=http)
     else:
         verifiers["miniprogram"] = tencent
     return verifiers

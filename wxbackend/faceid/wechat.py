@@ -2,7 +2,9 @@
 
 https://developers.weixin.qq.com/miniprogram/dev/server/API/face/api_getverifyid.html
 https://developers.weixin.qq.com/miniprogram/dev/server/API/face/api_queryverifyinfo.html
-The mini-program calls wx.requestFacialVerify with the verify_id in between.
+The mini-program calls wx.requestFacialVerify with the verify_id in between. Calls go
+through the one WeChat transport (`wechat.transport.WeChatHttp`) with the mini-program's
+tokens, like every other WeChat API call.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol, TypeVar
 
-import httpx
 import structlog
 
 from wxbackend.faceid.gateway import (
@@ -27,7 +28,7 @@ from wxbackend.faceid.gateway import (
     Identity,
 )
 from wxbackend.wechat.gateway import WeChatApiError
-from wxbackend.wechat.transport import TOKEN_ERRCODES
+from wxbackend.wechat.transport import TOKEN_ERRCODES, WeChatHttp
 
 log = structlog.get_logger(__name__)
 
@@ -79,18 +80,9 @@ class WeChatFaceVerify:
 
     provider: FaceProvider = "wechat"
 
-    def __init__(
-        self,
-        *,
-        tokens: AccessTokens,
-        api_base_url: str,
-        timeout_s: float = 5.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
+    def __init__(self, *, tokens: AccessTokens, http: WeChatHttp) -> None:
         self._tokens = tokens
-        self._base = api_base_url.rstrip("/")
-        self._timeout = timeout_s
-        self._transport = transport
+        self._http = http
 
     async def start(
         self,
@@ -149,29 +141,17 @@ class WeChatFaceVerify:
 
     async def _post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         async def request(token: str) -> dict[str, Any]:
-            result = await self._post_once(path, body, token)
-            if result.get("errcode") in TOKEN_ERRCODES:
-                # Raised so the broker drops the token, refreshes and retries once.
-                raise WeChatApiError(int(result["errcode"]), str(result.get("errmsg", "")))
-            return result
+            try:
+                return await self._http.call("post", path, access_token=token, json=body)
+            except WeChatApiError as exc:
+                if exc.errcode in TOKEN_ERRCODES or exc.errcode < 0:
+                    # The broker refreshes a stale token once; no answer is unavailability.
+                    raise
+                # Any other errcode is WeChat's answer about this check: read it like one.
+                return {"errcode": exc.errcode, "errmsg": exc.errmsg}
 
         try:
             return await self._tokens.call(request)
         except WeChatApiError as exc:
             log.warning("faceid.wechat_failed", path=path, errcode=exc.errcode)
             raise FaceVerificationUnavailable(errcode=exc.errcode) from None
-
-    async def _post_once(self, path: str, body: dict[str, Any], token: str) -> dict[str, Any]:
-        try:
-            async with httpx.AsyncClient(timeout=self._timeout, transport=self._transport) as http:
-                response = await http.post(
-                    self._base + path, params={"access_token": token}, json=body
-                )
-                response.raise_for_status()
-                data = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            # Only the type: httpx messages carry the URL, and with it the token.
-            raise WeChatApiError(-1, f"network error: {type(exc).__name__}") from None
-        if not isinstance(data, dict):
-            raise WeChatApiError(-1, "WeChat answered with something other than an object")
-        return data

@@ -135,6 +135,11 @@ class WeChatPyMiniProgram:
         """The mini-program's shared token broker (WeChat face verification needs it)."""
         return self._tokens
 
+    @property
+    def http(self) -> WeChatHttp:
+        """The mini-program's WeChat transport (WeChat face verification calls through it)."""
+        return self._http
+
     async def code_to_session(self, js_code: str) -> MiniProgramSession:
         # https://developers.weixin.qq.com/miniprogram/dev/OpenApiDoc/user-login/code2Session.html
         result = await self._http.call(

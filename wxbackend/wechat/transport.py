@@ -6,7 +6,7 @@ import asyncio
 from typing import Any, Literal
 
 import requests
-from requests.adapters import HTTPAdapter
+from requests.adapters import BaseAdapter, HTTPAdapter
 from wechatpy import WeChatClient
 from wechatpy.exceptions import WeChatClientException
 
@@ -45,12 +45,20 @@ class _PinnedTokenClient(WeChatClient):  # type: ignore[misc]
 class WeChatHttp:
     """Blocking wechatpy calls run in a worker thread; every failure is a WeChatApiError."""
 
-    def __init__(self, *, app_id: str, base_url: str, timeout_s: float) -> None:
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        base_url: str,
+        timeout_s: float,
+        adapter: BaseAdapter | None = None,
+    ) -> None:
+        """`adapter` replaces the network in unit tests, as httpx's MockTransport would."""
         # auto_retry=False: wechatpy never retries on token errcodes by itself.
         self._client = _PinnedTokenClient(app_id, secret=None, timeout=timeout_s, auto_retry=False)
         self._client.API_BASE_URL = base_url.rstrip("/")
         # One connection per worker thread that may call at once (requests keeps 10).
-        adapter = HTTPAdapter(pool_connections=4, pool_maxsize=32)
+        adapter = adapter or HTTPAdapter(pool_connections=4, pool_maxsize=32)
         self._client._http.mount("http://", adapter)
         self._client._http.mount("https://", adapter)
 
