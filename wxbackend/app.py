@@ -58,6 +58,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.store = store
     app.state.vault = Vault.from_settings(settings.security)
+    owns_gateways = app.state.gateways_override is None
     gateways: Gateways = app.state.gateways_override or build_gateways(settings, store)
     app.state.wechat_oa = gateways.wechat_oa
     app.state.wechat_mp = gateways.wechat_mp
@@ -68,6 +69,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        if owns_gateways:
+            await gateways.aclose()
         if owns_store:
             await store.close()
         await engine.dispose()

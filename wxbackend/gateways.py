@@ -1,8 +1,12 @@
-"""Every external system the app talks to, built once at startup (or swapped for fakes)."""
+"""Every external system we talk to, built once at startup (or swapped for fakes).
+
+The app builds them in its lifespan; the worker and CLI commands through `open_gateways`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from wxbackend.cards import BankCardVerifier, build_card_verifier
@@ -10,9 +14,11 @@ from wxbackend.config import Settings
 from wxbackend.faceid import build_face_verifiers
 from wxbackend.faceid.gateway import FaceChannel, FaceVerifier
 from wxbackend.sms import SmsSender, build_sms_sender
-from wxbackend.store import Store
+from wxbackend.store import Store, create_store
 from wxbackend.wechat import WeChatPyMiniProgram, build_wechat_gateways
 from wxbackend.wechat.gateway import MiniProgramApi, OfficialAccountApi
+from wxbackend.withdraw.bank import BankGateway
+from wxbackend.withdraw.bank_http import HttpBank
 
 
 @dataclass
@@ -22,6 +28,11 @@ class Gateways:
     sms: SmsSender
     face_verifiers: Mapping[FaceChannel, FaceVerifier]
     card_verifier: BankCardVerifier
+    bank: BankGateway
+
+    async def aclose(self) -> None:
+        """Release pooled connections (the bank's HTTP client)."""
+        await self.bank.aclose()
 
 
 def build_gateways(settings: Settings, store: Store) -> Gateways:
@@ -41,4 +52,19 @@ def build_gateways(settings: Settings, store: Store) -> Gateways:
         sms=build_sms_sender(settings),
         face_verifiers=faces,
         card_verifier=build_card_verifier(settings),
+        bank=HttpBank(settings.bank),
     )
+
+
+@asynccontextmanager
+async def open_gateways(settings: Settings) -> AsyncIterator[Gateways]:
+    """The real gateways over a store of their own, closed on exit (worker, CLI commands)."""
+    store = create_store(settings.store)
+    try:
+        gateways = build_gateways(settings, store)
+        try:
+            yield gateways
+        finally:
+            await gateways.aclose()
+    finally:
+        await store.close()

@@ -15,11 +15,9 @@ import structlog
 
 from wxbackend.config import Settings
 from wxbackend.db import create_engine, create_sessionmaker
-from wxbackend.gateways import Gateways
+from wxbackend.gateways import Gateways, open_gateways
 from wxbackend.notify.runner import notice_pass
 from wxbackend.security.pii import Vault
-from wxbackend.withdraw.bank import BankGateway
-from wxbackend.withdraw.bank_http import HttpBank
 from wxbackend.withdraw.payout import PayoutReport, run_payouts
 
 log = structlog.get_logger(__name__)
@@ -29,27 +27,26 @@ async def run_worker(
     settings: Settings,
     *,
     once: bool = False,
-    bank: BankGateway | None = None,
     stop: asyncio.Event | None = None,
     gateways: Gateways | None = None,
 ) -> PayoutReport:
     """Pay and notify what is due every `payout_poll_s` seconds until stopped (or once).
 
     `once` delivers notices in this process; a long-running worker with Redis configured
-    hands them to Dramatiq (several threads, several machines).
+    hands them to Dramatiq (several threads, several machines). Without `gateways` (tests
+    pass fakes) the real ones are built, the bank among them.
     """
     engine = create_engine(settings.database)
     sessionmaker = create_sessionmaker(engine)
     vault = Vault.from_settings(settings.security)
-    http_bank = None
-    if bank is None:
-        http_bank = HttpBank(settings.bank)
-        bank = http_bank
     stop = stop or asyncio.Event()
     total = PayoutReport()
     log.info("worker.started", once=once)
     resources = AsyncExitStack()
     try:
+        if gateways is None:
+            gateways = await resources.enter_async_context(open_gateways(settings))
+        bank = gateways.bank
         notices = await resources.enter_async_context(
             notice_pass(
                 settings,
@@ -93,8 +90,6 @@ async def run_worker(
             return total
     finally:
         await resources.aclose()
-        if http_bank is not None:
-            await http_bank.aclose()
         await engine.dispose()
         log.info("worker.stopped")
 

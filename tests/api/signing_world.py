@@ -24,6 +24,7 @@ from wxbackend.security.pii import Vault
 from wxbackend.sms.fakes import FakeSms
 from wxbackend.store import Store
 from wxbackend.wechat.fakes import FakeMiniProgram, FakeOfficialAccount
+from wxbackend.withdraw.fakes import FakeBank
 
 _codes = itertools.count(1)
 PASSWORD = "258369"
@@ -149,6 +150,7 @@ async def open_world(
         sms=FakeSms(),
         face_verifiers={"h5": faces, "miniprogram": faces},
         card_verifier=FakeBankCardVerifier(),
+        bank=FakeBank(),
     )
     app = create_app(settings, store=store, gateways=gateways)
     async with app.router.lifespan_context(app):

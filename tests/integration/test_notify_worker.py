@@ -47,6 +47,7 @@ def setup(fresh_database_url: str, settings: Settings) -> Setup:
         sms=sms,
         face_verifiers={"h5": faces, "miniprogram": faces},
         card_verifier=FakeBankCardVerifier(),
+        bank=FakeBank(),
     )
     fresh = settings.model_copy(update={"database": DatabaseSettings(url=fresh_database_url)})
     return Setup(fresh, gateways, sms, oa)
@@ -90,7 +91,7 @@ async def _status(settings: Settings, notice_id: int) -> OutboxNotice:
 async def test_worker_once_delivers_notices_next_to_payouts(setup: Setup, vault: Vault) -> None:
     notice_id = await _notice(setup.settings, vault)
 
-    report = await run_worker(setup.settings, once=True, bank=FakeBank(), gateways=setup.gateways)
+    report = await run_worker(setup.settings, once=True, gateways=setup.gateways)
 
     assert report.paid == []
     [sms] = setup.sms.sent
@@ -103,7 +104,7 @@ async def test_template_send_job_finished_updates_the_delivery_record(
     setup: Setup, vault: Vault, store: Store
 ) -> None:
     notice_id = await _notice(setup.settings, vault, oa=True)
-    await run_worker(setup.settings, once=True, bank=FakeBank(), gateways=setup.gateways)
+    await run_worker(setup.settings, once=True, gateways=setup.gateways)
     [sent] = setup.oa.sent_templates
     engine = create_engine(setup.settings.database)
     ctx = HandlerContext(

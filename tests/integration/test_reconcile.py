@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.builders import make_account, make_card
 from wxbackend.security.pii import Vault
-from wxbackend.withdraw.bank import BankStatus
+from wxbackend.withdraw.bank import BankStatus, StatementEntry
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
-from wxbackend.withdraw.reconcile import MismatchKind, StatementEntry, reconcile
+from wxbackend.withdraw.reconcile import MismatchKind, reconcile
 
 # A day no other test pays on: the session database is shared by the whole run.
 DAY = date(2031, 5, 14)

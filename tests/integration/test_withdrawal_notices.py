@@ -3,6 +3,7 @@ WeChat with the real wechatpy, delivered by the same worker pass that paid it.""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -65,10 +66,9 @@ async def test_approval_and_payment_each_reach_the_user_once(
         await session.flush()
         await service.approve(session, withdrawal, actor="staff:reviewer1")
 
-    gateways = build_gateways(settings, store)
-    bank = FakeBank()
-    await run_worker(settings, once=True, bank=bank, gateways=gateways)
-    await run_worker(settings, once=True, bank=bank, gateways=gateways)  # nothing twice
+    gateways = replace(build_gateways(settings, store), bank=FakeBank())
+    await run_worker(settings, once=True, gateways=gateways)
+    await run_worker(settings, once=True, gateways=gateways)  # nothing twice
 
     sent = await _templates(wechat_sandbox)
     by_template = {m["body"]["template_id"]: m["body"] for m in sent}

@@ -6,16 +6,10 @@ import hashlib
 import hmac
 from datetime import UTC, date, datetime
 
-from wxbackend.withdraw.bank import BankStatus
+from wxbackend.withdraw.bank import BankStatus, StatementEntry
 from wxbackend.withdraw.bank_http import signature
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
-from wxbackend.withdraw.reconcile import (
-    MismatchKind,
-    ReconcileReport,
-    StatementEntry,
-    compare,
-    withdrawal_id_of,
-)
+from wxbackend.withdraw.reconcile import MismatchKind, ReconcileReport, compare, withdrawal_id_of
 
 DAY = date(2026, 3, 2)
 NOON = datetime(2026, 3, 2, 4, tzinfo=UTC)  # 12:00 in China

@@ -8,9 +8,9 @@ import typer
 
 from wxbackend.cli.runtime import load_cli_settings, open_runtime, run
 from wxbackend.db import session_scope
+from wxbackend.gateways import open_gateways
 from wxbackend.money import format_yuan
 from wxbackend.withdraw.bank import BankUnreachable
-from wxbackend.withdraw.bank_http import HttpBank
 from wxbackend.withdraw.reconcile import Mismatch, MismatchKind, ReconcileReport, reconcile
 
 _LABELS = {
@@ -33,11 +33,8 @@ def reconcile_day(
     settings = load_cli_settings()
 
     async def _reconcile() -> ReconcileReport:
-        bank = HttpBank(settings.bank)
-        try:
-            entries = await bank.statement(statement_day)
-        finally:
-            await bank.aclose()
+        async with open_gateways(settings) as gateways:
+            entries = await gateways.bank.statement(statement_day)
         async with open_runtime(settings) as rt, session_scope(rt.sessionmaker) as session:
             return await reconcile(session, entries, day=statement_day)
 

@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
+from typing import Protocol
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wxbackend.config import Settings
-from wxbackend.gateways import Gateways, build_gateways
 from wxbackend.notify.channels import Senders
 from wxbackend.notify.delivery import (
     DeliveryReport,
@@ -23,9 +23,18 @@ from wxbackend.notify.delivery import (
 from wxbackend.notify.jobs import NoticeQueue
 from wxbackend.notify.templates import load_templates
 from wxbackend.security.pii import Vault
-from wxbackend.store import create_store
+from wxbackend.sms import SmsSender
+from wxbackend.wechat.gateway import MiniProgramApi, OfficialAccountApi
 
 log = structlog.get_logger(__name__)
+
+
+class NoticeGateways(Protocol):
+    """The gateways a notice goes out through (`wxbackend.gateways.Gateways` has them)."""
+
+    wechat_oa: OfficialAccountApi
+    wechat_mp: MiniProgramApi
+    sms: SmsSender
 
 
 def build_notifier(
@@ -33,7 +42,7 @@ def build_notifier(
     *,
     sessionmaker: async_sessionmaker[AsyncSession],
     vault: Vault,
-    gateways: Gateways,
+    gateways: NoticeGateways,
 ) -> Notifier:
     return Notifier(
         sessionmaker=sessionmaker,
@@ -82,15 +91,11 @@ async def notice_pass(
     *,
     sessionmaker: async_sessionmaker[AsyncSession],
     vault: Vault,
-    gateways: Gateways | None = None,
+    gateways: NoticeGateways,
     use_queue: bool = True,
 ) -> AsyncIterator[NoticePass]:
-    """Builds the gateways (unless given) and, with Redis and `use_queue`, the Dramatiq queue."""
+    """The notifier and, with Redis and `use_queue`, the Dramatiq queue that delivers."""
     async with AsyncExitStack() as stack:
-        if gateways is None:
-            store = create_store(settings.store)
-            stack.push_async_callback(store.close)
-            gateways = build_gateways(settings, store)
         notifier = build_notifier(
             settings, sessionmaker=sessionmaker, vault=vault, gateways=gateways
         )

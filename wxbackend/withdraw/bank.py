@@ -1,9 +1,14 @@
-"""What the payout worker may ask of the paying bank. Adapters: HTTP (real/sandbox), fake."""
+"""What we ask of the paying bank: payments, their fate, the daily statement.
+
+Adapters: HTTP (the real bank or the sandbox, `bank_http.py`) and a fake (`fakes.py`).
+Built once, in `wxbackend.gateways`, for the worker and the reconcile command.
+"""
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Protocol
 
 
@@ -35,6 +40,16 @@ class PaymentOrder:
     amount: int  # fen
 
 
+@dataclass(frozen=True, slots=True)
+class StatementEntry:
+    """One line of the bank's daily statement."""
+
+    reference: str
+    amount: int  # fen
+    status: BankStatus  # paid, failed or rejected_type2: the outcome the bank booked
+    booked_at: datetime
+
+
 class BankGateway(Protocol):
     async def pay(self, order: PaymentOrder) -> BankAnswer:
         """Ask for a transfer; raises BankUnreachable when the outcome is unknown."""
@@ -42,4 +57,12 @@ class BankGateway(Protocol):
 
     async def query(self, reference: str) -> BankAnswer:
         """What became of a reference; raises BankUnreachable without an answer."""
+        ...
+
+    async def statement(self, day: date) -> list[StatementEntry]:
+        """The outcomes the bank booked on one day (China time); BankUnreachable without."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release the adapter's connections."""
         ...

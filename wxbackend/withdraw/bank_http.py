@@ -24,8 +24,13 @@ import structlog
 
 from wxbackend.config import BankSettings
 from wxbackend.security.masking import mask_card_no
-from wxbackend.withdraw.bank import BankAnswer, BankStatus, BankUnreachable, PaymentOrder
-from wxbackend.withdraw.reconcile import StatementEntry
+from wxbackend.withdraw.bank import (
+    BankAnswer,
+    BankStatus,
+    BankUnreachable,
+    PaymentOrder,
+    StatementEntry,
+)
 
 log = structlog.get_logger(__name__)
 
@@ -57,7 +62,7 @@ def fresh(timestamp: str, *, now: float | None = None) -> bool:
 
 
 class HttpBank:
-    """BankGateway (plus statements) over one pooled httpx client, built once."""
+    """BankGateway over one pooled httpx client, built once."""
 
     def __init__(
         self, settings: BankSettings, *, transport: httpx.AsyncBaseTransport | None = None

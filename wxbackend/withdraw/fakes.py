@@ -22,8 +22,13 @@ from datetime import date, datetime
 
 from wxbackend.clock import CHINA_TZ
 from wxbackend.clock import now as utc_now
-from wxbackend.withdraw.bank import BankAnswer, BankStatus, BankUnreachable, PaymentOrder
-from wxbackend.withdraw.reconcile import StatementEntry
+from wxbackend.withdraw.bank import (
+    BankAnswer,
+    BankStatus,
+    BankUnreachable,
+    PaymentOrder,
+    StatementEntry,
+)
 
 
 class Fault(enum.Enum):
@@ -42,7 +47,7 @@ class FakePayment:
 
 
 class FakeBank:
-    """BankGateway + statements in memory; `payments` is what the bank booked."""
+    """BankGateway in memory; `payments` is what the bank booked."""
 
     def __init__(self, *, clock: Callable[[], datetime] = utc_now) -> None:
         self.payments: dict[str, FakePayment] = {}
@@ -102,6 +107,9 @@ class FakeBank:
             if p.answer.status is not BankStatus.PENDING
             and p.booked_at.astimezone(CHINA_TZ).date() == day
         ]
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
 
     def _next_step(self, reference: str) -> Step | None:
         steps = self._steps.get(reference)

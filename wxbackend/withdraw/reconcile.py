@@ -13,35 +13,18 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.clock import CHINA_TZ
 from wxbackend.withdraw import repository as repo
-from wxbackend.withdraw.bank import BankStatus
+from wxbackend.withdraw.bank import BankStatus, StatementEntry
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 
 _REFERENCE = re.compile(r"^WD(\d{12})$")  # Withdrawal.bank_reference
 # withdrawal.id is a 32-bit integer column: a larger "id" in a reference cannot be ours,
 # and PostgreSQL would refuse it as a query parameter.
 _MAX_ID = 2**31 - 1
-
-
-@dataclass(frozen=True, slots=True)
-class StatementEntry:
-    """One line of the bank's daily statement."""
-
-    reference: str
-    amount: int  # fen
-    status: BankStatus  # paid, failed or rejected_type2: the outcome the bank booked
-    booked_at: datetime
-
-
-class StatementSource(Protocol):
-    async def statement(self, day: date) -> list[StatementEntry]:
-        """The bank's booked outcomes for one day; raises BankUnreachable without one."""
-        ...
 
 
 class MismatchKind(enum.StrEnum):
