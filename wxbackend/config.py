@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import os
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import (
+    BaseSettings,
+    DotEnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from wxbackend.config_urls import default_unless_given, follow_the_port, origin
+from wxbackend.home import home_dir, resolve, sqlite_url_in_home
 
 # Development defaults are deliberately recognisable: production refuses any of them.
 DEV_PLACEHOLDER = "dev-only-change-me"
@@ -16,6 +25,7 @@ DEV_AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
 
 
 class DatabaseSettings(BaseModel):
+    # A relative SQLite path is relative to the home (WXB_HOME), never the current directory.
     url: str = "sqlite+aiosqlite:///./var/wxbackend.db"
     echo: bool = False
     pool_size: int = 10
@@ -44,8 +54,10 @@ class MiniProgramSettings(BaseModel):
 
 
 class WeChatSettings(BaseModel):
+    # Unset: the sandbox on this server's port (see Settings._follow_the_port).
     api_base_url: str = "http://127.0.0.1:8000/sandbox/wechat"
     # Where the OAuth authorize page lives (open.weixin.qq.com); the sandbox serves one too.
+    # Unset: the sandbox under the public base URL (a browser opens it).
     open_base_url: str = "http://127.0.0.1:8000/sandbox/wechat"
     use_stable_token: bool = True
     # Per-request timeout for WeChat API calls (the callback itself must answer within 5 s).
@@ -61,6 +73,7 @@ class TencentCloudSettings(BaseModel):
     secret_key: SecretStr = SecretStr(DEV_PLACEHOLDER)
     region: str = "ap-guangzhou"
     # Host[:port][/path] the SDK talks to; empty means the real *.tencentcloudapi.com.
+    # Unset: the sandbox on this server's port.
     endpoint: str = "127.0.0.1:8000/sandbox/tencent"
     protocol: Literal["http", "https"] = "http"
     faceid_rule_id: str = "1"
@@ -70,6 +83,7 @@ class TencentCloudSettings(BaseModel):
 
 
 class BankSettings(BaseModel):
+    # Unset: the sandbox bank on this server's port.
     base_url: str = "http://127.0.0.1:8000/sandbox/bank"
     merchant_id: str = "GJJ0001"
     api_key: SecretStr = SecretStr(DEV_PLACEHOLDER)
@@ -161,20 +175,37 @@ class SandboxSettings(BaseModel):
 
 
 class ServerSettings(BaseModel):
+    # Where `wxbackend serve` listens (its --host / --port override these).
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Public origin for links and OAuth redirects. Unset: http://127.0.0.1:<port>.
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     log_json: bool = True
 
+    @property
+    def local_url(self) -> str:
+        """Where a client on this machine reaches the server (the CLI, the sandbox)."""
+        return origin(self.host, self.port)
+
 
 class Settings(BaseSettings):
-    """Everything configurable; read from WXB_* variables and .env."""
+    """Everything configurable; read from WXB_* variables and the home's .env."""
 
-    model_config = SettingsConfigDict(
-        env_prefix="WXB_",
-        env_nested_delimiter="__",
-        env_file=".env",
-        extra="ignore",
-    )
+    model_config = SettingsConfigDict(env_prefix="WXB_", env_nested_delimiter="__", extra="ignore")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # .env is read from the home (WXB_HOME), wherever the command was started.
+        dotenv = DotEnvSettingsSource(settings_cls, env_file=home_dir() / ".env")
+        return init_settings, env_settings, dotenv, file_secret_settings
 
     env: Literal["development", "test", "production"] = "development"
     database: DatabaseSettings = DatabaseSettings()
@@ -202,12 +233,23 @@ class Settings(BaseSettings):
             ("REDIS_URL", "store", "redis_url"),
         ):
             value = os.environ.get(env_name)
-            if not value:
-                continue
-            group = data.setdefault(section, {})
-            if isinstance(group, dict):
-                group.setdefault(field, value)
+            if value:
+                default_unless_given(data, section, field, value)
         return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _follow_the_port(cls, data: Any) -> Any:
+        return follow_the_port(data) if isinstance(data, dict) else data
+
+    @model_validator(mode="after")
+    def _paths_in_home(self) -> Settings:
+        self.database.url = sqlite_url_in_home(self.database.url)
+        if self.withdraw.rules_file:
+            self.withdraw.rules_file = str(resolve(self.withdraw.rules_file))
+        if self.notify.templates_file:
+            self.notify.templates_file = str(resolve(self.notify.templates_file))
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -240,8 +282,16 @@ class Settings(BaseSettings):
         for key_id, key in self.security.pii_keys.items():
             if key.get_secret_value() == DEV_PII_KEY:
                 problems.append(f"security.pii_keys[{key_id}] is a placeholder")
-        if "sandbox" in self.wechat.api_base_url or "sandbox" in self.tencent.endpoint:
+        endpoints = (
+            self.wechat.api_base_url,
+            self.wechat.open_base_url,
+            self.tencent.endpoint,
+            self.bank.base_url,
+        )
+        if any("sandbox" in endpoint for endpoint in endpoints):
             problems.append("an external endpoint points at the sandbox")
+        if urlsplit(self.server.public_base_url).hostname in ("127.0.0.1", "localhost", "::1"):
+            problems.append("server.public_base_url is a local address (set the public origin)")
         return problems
 
     @property

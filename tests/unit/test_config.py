@@ -10,6 +10,7 @@ from wxbackend.config import Settings
 SAFE_PRODUCTION = {
     "env": "production",
     "sandbox": {"enabled": False},
+    "server": {"public_base_url": "https://gjj.example.org"},
     "wechat": {
         "api_base_url": "https://api.weixin.qq.com",
         "open_base_url": "https://open.weixin.qq.com",
@@ -67,3 +68,15 @@ def test_conventional_database_and_redis_urls_are_honoured(
     settings = Settings()
     assert settings.store.redis_url == "redis://other:6379/2"
     assert settings.database.url == "postgresql+asyncpg://u@h/db"
+
+
+def test_production_refuses_a_local_public_base_url() -> None:
+    unsafe = {**SAFE_PRODUCTION, "server": {"port": 8080}}
+    with pytest.raises(ValidationError, match="public_base_url is a local address"):
+        Settings(**unsafe)  # type: ignore[arg-type]
+
+
+def test_production_refuses_a_bank_left_at_the_sandbox() -> None:
+    unsafe = {**SAFE_PRODUCTION, "bank": {"api_key": "d" * 32}}
+    with pytest.raises(ValidationError, match="points at the sandbox"):
+        Settings(**unsafe)  # type: ignore[arg-type]
