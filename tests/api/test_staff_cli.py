@@ -8,7 +8,7 @@ import secrets
 from typer.testing import CliRunner, Result
 
 from tests.api.signing_world import World
-from wxbackend.cli.staff import app
+from wxbackend.cli import app
 
 PASSWORD = "correct horse battery"
 
@@ -17,7 +17,9 @@ async def _cli(url: str, *args: str, stdin: str | None = None) -> Result:
     # The command runs its own event loop (asyncio.run), so it runs in a worker thread.
     runner = CliRunner()
     env: dict[str, str | None] = {"WXB_DATABASE__URL": url, "WXB_ENV": "test"}
-    return await asyncio.to_thread(lambda: runner.invoke(app, list(args), input=stdin, env=env))
+    return await asyncio.to_thread(
+        lambda: runner.invoke(app, ["staff", *args], input=stdin, env=env)
+    )
 
 
 def _listed(result: Result, username: str) -> list[str]:
@@ -91,7 +93,7 @@ async def test_add_refuses_short_passwords_and_taken_names(database_url: str) ->
     assert (await _cli(database_url, *args, stdin=PASSWORD + "\n")).exit_code == 0
     taken = await _cli(database_url, *args, stdin=PASSWORD + "\n")
     assert taken.exit_code == 1
-    assert "已存在" in taken.output
+    assert "already exists" in taken.output
 
 
 async def test_disable_of_an_unknown_name_fails(database_url: str) -> None:

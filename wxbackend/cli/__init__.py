@@ -17,13 +17,27 @@ from wxbackend.cli import (
     staff,
     worker,
 )
+from wxbackend.cli.errors import FailInOneLine
 
 app = typer.Typer(
     help="住房公积金 WeChat backend: serve, migrate, load data and operate.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    cls=FailInOneLine,
 )
+
+
+@app.callback()
+def _options(
+    traceback: bool = typer.Option(
+        False, "--traceback", help="On an unexpected error, show the traceback (bug reports)."
+    ),
+) -> None:
+    # Nothing to do now: FailInOneLine reads the option once a command has failed.
+    return
+
+
 app.command("serve")(serve.serve)
 app.add_typer(db.app, name="db")
 app.add_typer(ledger.app, name="ledger")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 
 import typer
 
+from wxbackend.cli.errors import CliFailure, wechat_failure
 from wxbackend.cli.runtime import load_cli_settings, run
 from wxbackend.config import Settings
 from wxbackend.menus import (
@@ -23,7 +25,7 @@ from wxbackend.menus import (
 )
 from wxbackend.store import create_store
 from wxbackend.wechat import build_wechat_gateways
-from wxbackend.wechat.gateway import OfficialAccountApi
+from wxbackend.wechat.gateway import OfficialAccountApi, WeChatApiError
 
 app = typer.Typer(
     help="The official-account menu (menus/official_account.toml).", no_args_is_help=True
@@ -33,18 +35,28 @@ MenuFile = typer.Option(DEFAULT_MENU_FILE, "--file", "-f", help="Menu file (TOML
 
 
 @asynccontextmanager
-async def official_account(settings: Settings) -> AsyncIterator[OfficialAccountApi]:
-    """The real gateway, sharing the access token with the running service via the store."""
+async def official_account(settings: Settings, doing: str) -> AsyncIterator[OfficialAccountApi]:
+    """The real gateway, sharing the access token with the running service via the store.
+
+    A WeChat error inside the block fails the command: `doing` failed, errcode and hint.
+    """
     store = create_store(settings.store)
     try:
         oa, _mp = build_wechat_gateways(settings, store)
         yield oa
+    except WeChatApiError as exc:
+        raise wechat_failure(exc, doing) from None
     finally:
         await store.close()
 
 
 def _load_valid(path: Path, settings: Settings) -> dict[str, Any]:
-    menu = load_menu(path, public_base_url=settings.server.public_base_url)
+    try:
+        menu = load_menu(path, public_base_url=settings.server.public_base_url)
+    except OSError as exc:
+        raise CliFailure(f"cannot read {path} ({exc.strerror})", "check --file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CliFailure(f"{path} is not valid TOML ({exc})", "fix the file") from None
     problems = validate_menu(menu)
     if problems:
         for problem in problems:
@@ -77,7 +89,7 @@ def diff(file: Path = MenuFile) -> None:
     menu = _load_valid(file, settings)
 
     async def _diff() -> list[str]:
-        async with official_account(settings) as oa:
+        async with official_account(settings, "reading the live menu") as oa:
             return diff_menus(await oa.get_menu(), menu)
 
     changes = run(_diff())
@@ -96,7 +108,7 @@ def push(file: Path = MenuFile) -> None:
     menu = _load_valid(file, settings)
 
     async def _push() -> list[str] | None:
-        async with official_account(settings) as oa:
+        async with official_account(settings, "publishing the menu") as oa:
             result = await push_menu(oa, menu)
         return result.changes if result.created else None
 

@@ -4,16 +4,37 @@ from __future__ import annotations
 
 import csv
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TextIO
 
 import typer
 
 from wxbackend.bind.initial import SheetRow, issue_initial_passwords
+from wxbackend.cli.errors import CliFailure
 from wxbackend.cli.runtime import load_cli_settings, open_runtime, run
 from wxbackend.db import session_scope
+from wxbackend.errors import NotFound
 
 app = typer.Typer(help="Query passwords.", no_args_is_help=True)
+
+
+@contextmanager
+def _sheet_file(target: Path) -> Iterator[TextIO]:
+    """The sheet, opened before any password is reset and in place only once complete."""
+    partial = target.with_name(target.name + ".partial")
+    try:
+        # The sheet holds live passwords: readable by its owner only.
+        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    except OSError as exc:
+        raise CliFailure(f"cannot write {target} ({exc.strerror})", "pass --out PATH") from None
+    try:
+        with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as handle:
+            yield handle
+        partial.replace(target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 @app.command("issue")
@@ -34,10 +55,14 @@ def issue(
         async with open_runtime(settings) as rt, session_scope(rt.sessionmaker) as session:
             return await issue_initial_passwords(session, employer_code=employer, reissue=reissue)
 
-    sheet = run(_issue())
-    # The sheet holds live passwords: readable by its owner only.
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", newline="", encoding="utf-8-sig") as handle:
+    with _sheet_file(target) as handle:
+        try:
+            sheet = run(_issue())
+        except NotFound:
+            raise CliFailure(
+                f"no employer with code {employer}",
+                "check the code, or load employers with `wxbackend import employers FILE.csv`",
+            ) from None
         writer = csv.writer(handle)
         writer.writerow(["个人账号", "姓名", "初始查询密码"])
         for row in sheet:

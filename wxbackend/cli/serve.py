@@ -2,33 +2,69 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import sys
 from typing import Annotated
 
 import typer
 import uvicorn
 
+from wxbackend import home
+from wxbackend.cli.errors import CliFailure
+from wxbackend.cli.runtime import check_schema, run
 from wxbackend.config import Settings
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to listen on [default: WXB_SERVER__HOST].")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port to listen on [default: WXB_SERVER__PORT, 8000].")
+    ] = None,
     workers: Annotated[int, typer.Option(help="Worker processes (more than 1 needs Redis).")] = 1,
 ) -> None:
     """Serve the API, the WeChat callback and (when enabled) the sandbox."""
+    # The workers build their own Settings from the environment: --host/--port reach them
+    # (and every URL that follows the port, see config_urls.py) this way.
+    if host is not None:
+        os.environ["WXB_SERVER__HOST"] = host
+    if port is not None:
+        os.environ["WXB_SERVER__PORT"] = str(port)
     settings = Settings()
     if workers > 1 and not settings.store.redis_url:
-        typer.echo("more than one worker needs a shared store: set WXB_STORE__REDIS_URL", err=True)
-        raise typer.Exit(2)
-    typer.echo(f"wxbackend on http://{host}:{port}  (API docs: http://{host}:{port}/docs)")
+        raise CliFailure(
+            "more than one worker needs a shared store", "set WXB_STORE__REDIS_URL", exit_code=2
+        )
+    run(check_schema(settings))
+    _banner(settings)
+    home.record_server(settings.server.host, settings.server.port)
+    # uvicorn re-raises the SIGTERM it handled once it has shut down: end through the
+    # `finally` below then, so the record goes with the server.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    try:
+        uvicorn.run(
+            "wxbackend.asgi:app",
+            host=settings.server.host,
+            port=settings.server.port,
+            workers=workers,
+            access_log=False,
+            log_config=None,
+            proxy_headers=True,
+        )
+    finally:
+        home.forget_server()
+
+
+def _banner(settings: Settings) -> None:
+    local = settings.server.local_url
+    public = settings.server.public_base_url.rstrip("/")
+    typer.echo(f"wxbackend on {local}  (home: {home.home_dir()})")
+    if public != local:
+        typer.echo(f"  public base URL: {public}")
+    typer.echo(f"  API docs:  {local}/docs")
+    typer.echo(f"  readiness: {local}/readyz")
+    typer.echo(f"  H5 pages:  {local}/h5/")
     if settings.sandbox.enabled:
-        typer.echo(f"sandbox: http://{host}:{port}/sandbox/")
-    uvicorn.run(
-        "wxbackend.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        access_log=False,
-        log_config=None,
-        proxy_headers=True,
-    )
+        typer.echo(f"  sandbox:   {local}/sandbox/")

@@ -31,7 +31,11 @@ class _Session:
 @app.callback()
 def options(
     ctx: typer.Context,
-    url: str = typer.Option("http://127.0.0.1:8000", help="Base URL of the running service."),
+    url: str | None = typer.Option(
+        None,
+        help="Base URL of the running service [default: the `wxbackend serve` running on "
+        "this home, else http://127.0.0.1:WXB_SERVER__PORT].",
+    ),
     openid: str = typer.Option("o-sim-user-0001", help="The simulated user's openid."),
     mode: str = typer.Option("safe", help="plain, compatible or safe (AES)."),
 ) -> None:
@@ -39,7 +43,8 @@ def options(
         raise typer.BadParameter("mode must be plain, compatible or safe")
     settings = load_cli_settings()
     user = SimulatedUser(callback_crypto(settings), openid=openid)
-    ctx.obj = _Session(url=url.rstrip("/"), mode=cast(Mode, mode), user=user)
+    base = url or settings.server.local_url
+    ctx.obj = _Session(url=base.rstrip("/"), mode=cast(Mode, mode), user=user)
 
 
 def _send(ctx: typer.Context, xml: str) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated, TypeVar
 
 import typer
 
+from wxbackend.cli.errors import CliFailure
 from wxbackend.cli.runtime import load_cli_settings, open_runtime, run
 from wxbackend.db import session_scope
 from wxbackend.errors import DomainError
@@ -17,6 +18,20 @@ from wxbackend.staff.models import StaffRole, StaffUser
 T = TypeVar("T")
 
 app = typer.Typer(help="Staff accounts (reviewers, supervisors).", no_args_is_help=True)
+
+# The operator's words for the refusals these commands meet (the desk shows Chinese ones).
+_REFUSALS: dict[str, tuple[str, str]] = {
+    "staff.exists": ("a staff account with this name already exists", "pick another name"),
+    "staff.not_found": ("no staff account with this name", "see `wxbackend staff list`"),
+    "staff.username_invalid": (
+        "invalid name",
+        "use 3-32 of a-z 0-9 . _ -, starting with a letter",
+    ),
+    "staff.password_weak": (
+        "the password is too weak",
+        f"use {auth.MIN_PASSWORD}-{auth.MAX_PASSWORD} varied characters, not the name",
+    ),
+}
 
 
 @app.command("add")
@@ -76,5 +91,6 @@ def _or_exit(call: Callable[[], T]) -> T:
     try:
         return call()
     except DomainError as exc:
-        typer.echo(exc.message, err=True)
-        raise typer.Exit(1) from None
+        if exc.code not in _REFUSALS:
+            raise
+        raise CliFailure(*_REFUSALS[exc.code]) from None

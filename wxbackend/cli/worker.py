@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from wxbackend.config import Settings
+from wxbackend.cli.runtime import load_settings
 from wxbackend.logs import configure_logging
 from wxbackend.worker import install_stop_signals, run_worker
 
@@ -16,7 +16,7 @@ def worker(
     once: Annotated[bool, typer.Option(help="Run one pass and exit (cron, tests).")] = False,
 ) -> None:
     """Pay approved withdrawals and deliver notices; run several on several machines safely."""
-    settings = Settings()
+    settings = load_settings()
     configure_logging(level=settings.server.log_level, json=settings.server.log_json)
 
     async def _main() -> None:
