@@ -14,7 +14,7 @@ from wxbackend.config import Settings
 from wxbackend.faceid import build_face_verifiers
 from wxbackend.faceid.gateway import FaceChannel, FaceVerifier
 from wxbackend.sms import SmsSender, build_sms_sender
-from wxbackend.store import Store, create_store
+from wxbackend.store import Store, create_store, warn_if_unshared
 from wxbackend.wechat import WeChatPyMiniProgram, build_wechat_gateways
 from wxbackend.wechat.gateway import MiniProgramApi, OfficialAccountApi
 from wxbackend.withdraw.bank import BankGateway
@@ -60,6 +60,7 @@ def build_gateways(settings: Settings, store: Store) -> Gateways:
 async def open_gateways(settings: Settings) -> AsyncIterator[Gateways]:
     """The real gateways over a store of their own, closed on exit (worker, CLI commands)."""
     store = create_store(settings.store)
+    warn_if_unshared(store, env=settings.env)
     try:
         gateways = build_gateways(settings, store)
         try:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 import structlog
 
 from wxbackend.config import StoreSettings
@@ -9,7 +11,15 @@ from wxbackend.store.base import LockNotAcquired, Store, hold_lock
 from wxbackend.store.memory import MemoryStore
 from wxbackend.store.redis import RedisStore
 
-__all__ = ["LockNotAcquired", "MemoryStore", "RedisStore", "Store", "create_store", "hold_lock"]
+__all__ = [
+    "LockNotAcquired",
+    "MemoryStore",
+    "RedisStore",
+    "Store",
+    "create_store",
+    "hold_lock",
+    "warn_if_unshared",
+]
 
 log = structlog.get_logger(__name__)
 
@@ -18,9 +28,22 @@ def create_store(settings: StoreSettings) -> Store:
     """Redis when a URL is configured; otherwise an in-process store (one process only)."""
     if settings.redis_url:
         return RedisStore(settings.redis_url, prefix=settings.key_prefix)
+    return MemoryStore(prefix=settings.key_prefix)
+
+
+def warn_if_unshared(store: Store, *, env: str) -> bool:
+    """Warn (and say so) when an in-process store serves where it cannot be right.
+
+    That is production, or one of several worker processes (uvicorn --workers starts
+    them with multiprocessing). A single development server or a CLI command is fine.
+    """
+    if not isinstance(store, MemoryStore):
+        return False
+    if env != "production" and multiprocessing.parent_process() is None:
+        return False
     log.warning(
         "store.in_process",
         detail="no Redis URL configured: shared state lives in this process only; "
         "run a single worker or set WXB_STORE__REDIS_URL",
     )
-    return MemoryStore(prefix=settings.key_prefix)
+    return True
