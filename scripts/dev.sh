@@ -12,6 +12,7 @@ fi
 echo "==> installing wxbackend into .venv"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e .
 bash scripts/vendor_weui.sh
+bash scripts/vendor_apidocs.sh
 
 echo "==> migrating the database"
 .venv/bin/wxbackend db upgrade

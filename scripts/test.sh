@@ -15,6 +15,7 @@ fi
 echo "==> installing wxbackend with its test tools"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 bash scripts/vendor_weui.sh
+bash scripts/vendor_apidocs.sh
 
 # The browser tests (tests/browser/) drive Debian's chromium with Playwright; never
 # `playwright install` (it downloads its own browsers). A Chinese font makes their

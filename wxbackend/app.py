@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 
 from wxbackend import schema
 from wxbackend.account.api import router as account_router
+from wxbackend.apidocs import install_api_docs
 from wxbackend.auth.api import router as auth_router
 from wxbackend.bind.api import router as bind_router
 from wxbackend.callback import install_callback
@@ -30,7 +31,7 @@ from wxbackend.points.api import router as points_router
 from wxbackend.sandbox import create_sandbox_app
 from wxbackend.security.pii import Vault
 from wxbackend.staff.api import router as staff_router
-from wxbackend.store import Store, create_store
+from wxbackend.store import Store, create_store, warn_if_unshared
 from wxbackend.withdraw.api import router as withdraw_router
 from wxbackend.withdraw.rules import load_rules_for
 
@@ -47,6 +48,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     engine = create_engine(settings.database)
     owns_store = app.state.store_override is None
     store: Store = app.state.store_override or create_store(settings.store)
+    if owns_store:
+        warn_if_unshared(store, env=settings.env)
     current = await schema.current_revision(engine)
     if current != schema.head_revision():
         await engine.dispose()
@@ -126,7 +129,11 @@ def create_app(
         summary="住房公积金 WeChat backend",
         version="0.1.0",
         lifespan=_lifespan,
+        # Served from vendored assets (no CDN): see wxbackend/apidocs.
+        docs_url=None,
+        redoc_url=None,
     )
+    install_api_docs(app, docs_url="/docs", redoc_url="/redoc")
     app.state.settings = settings
     app.state.store_override = store
     # Loaded (and validated) now, so a bad rules file stops the service before it serves.
