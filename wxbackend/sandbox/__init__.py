@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from wxbackend.apidocs import install_api_docs
 from wxbackend.config import Settings
 from wxbackend.sandbox.bank import BankSandboxState, bank_sandbox_router
+from wxbackend.sandbox.index import (
+    bank_index_router,
+    sandbox_index_router,
+    tencent_index_router,
+)
 from wxbackend.sandbox.tencent import TencentSandboxState, tencent_sandbox_router
 from wxbackend.sandbox.wechat import WeChatSandboxState, create_wechat_sandbox
 from wxbackend.sandbox.wechat_face import WeChatFaceState
@@ -41,7 +47,9 @@ def create_sandbox_app(
     public base URL + /sandbox); the 慧眼 stand-in links its face page from there.
     """
     base = public_url or settings.server.public_base_url + "/sandbox"
-    app = FastAPI(title="wxbackend sandbox", docs_url=None, openapi_url=None)
+    app = FastAPI(title="wxbackend sandbox", docs_url=None, redoc_url=None)
+    # /sandbox/docs: the control endpoints of the Tencent Cloud and bank stand-ins.
+    install_api_docs(app, docs_url="/docs")
     app.state.tencent = tencent or TencentSandboxState(
         secret_id=settings.tencent.secret_id.get_secret_value(),
         secret_key=settings.tencent.secret_key.get_secret_value(),
@@ -50,10 +58,18 @@ def create_sandbox_app(
     # Included, not mounted: the Tencent SDK posts to the endpoint itself (".../tencent"),
     # which a Mount would answer with a redirect built from the SDK's unusual Host header.
     app.include_router(tencent_sandbox_router(app.state.tencent), prefix="/tencent")
+    app.include_router(tencent_index_router(app.state.tencent), prefix="/tencent")
     app.state.bank = bank or BankSandboxState(
         merchant_id=settings.bank.merchant_id,
         api_key=settings.bank.api_key.get_secret_value(),
     )
     app.include_router(bank_sandbox_router(app.state.bank), prefix="/bank")
-    app.mount("/wechat", create_wechat_sandbox(wechat, face=wechat_face))
+    app.include_router(bank_index_router(app.state.bank), prefix="/bank")
+    app.state.wechat = wechat or WeChatSandboxState()
+    app.mount("/wechat", create_wechat_sandbox(app.state.wechat, face=wechat_face))
+    app.include_router(
+        sandbox_index_router(
+            wechat=app.state.wechat, tencent=app.state.tencent, bank=app.state.bank
+        )
+    )
     return app

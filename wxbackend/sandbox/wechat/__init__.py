@@ -6,7 +6,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from wxbackend.apidocs import install_api_docs
 from wxbackend.sandbox.wechat import api, authorize, control
+from wxbackend.sandbox.wechat.index import wechat_index_router
 from wxbackend.sandbox.wechat.state import WeChatError, WeChatSandboxState
 from wxbackend.sandbox.wechat_face import WeChatFaceState, wechat_face_router
 
@@ -34,8 +36,12 @@ def create_wechat_sandbox(
 ) -> FastAPI:
     """The WeChat API stand-in; pass `state` (and `face`) to inspect it from tests."""
     app = FastAPI(
-        title="WeChat sandbox", docs_url="/_sandbox/docs", openapi_url="/_sandbox/openapi.json"
+        title="WeChat sandbox",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/_sandbox/openapi.json",
     )
+    install_api_docs(app, docs_url="/_sandbox/docs")
     wechat = state or WeChatSandboxState()
     app.state.wechat_sandbox = wechat
 
@@ -50,6 +56,7 @@ def create_wechat_sandbox(
     app.add_exception_handler(RequestValidationError, _bad_body)
     app.include_router(api.router)
     app.include_router(control.router)
+    app.include_router(wechat_index_router(wechat))
     app.include_router(authorize.router)
     app.include_router(wechat_face_router(is_valid_token=is_valid_token, state=face))
     return app
