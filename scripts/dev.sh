@@ -4,13 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
-if [ ! -x .venv/bin/python ]; then
-    echo "==> creating .venv with $PYTHON"
-    "$PYTHON" -m venv .venv
-fi
-echo "==> installing wxbackend into .venv"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e .
+bash scripts/install.sh requirements.lock
 bash scripts/vendor_weui.sh
 bash scripts/vendor_apidocs.sh
 

@@ -7,13 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
-if [ ! -x .venv/bin/python ]; then
-    echo "==> creating .venv with $PYTHON"
-    "$PYTHON" -m venv .venv
-fi
-echo "==> installing wxbackend with its test tools"
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+bash scripts/install.sh requirements-test.lock
 bash scripts/vendor_weui.sh
 bash scripts/vendor_apidocs.sh
 
