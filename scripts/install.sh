@@ -33,7 +33,9 @@ if [ "$installer" = uv ]; then
         "$uv" venv -q --seed --python "$PYTHON" .venv
     fi
     echo "==> installing the pinned dependencies ($lock) into .venv (uv)"
-    "$uv" pip install -q --python .venv/bin/python --require-hashes -r "$lock"
+    # Compiled now: a process that finds no .pyc compiles every module it imports, every
+    # time, where PYTHONDONTWRITEBYTECODE is set (pip compiles at install too).
+    "$uv" pip install -q --python .venv/bin/python --compile-bytecode --require-hashes -r "$lock"
     echo "==> installing wxbackend (editable)"
     "$uv" pip install -q --python .venv/bin/python --no-deps -e .
 else

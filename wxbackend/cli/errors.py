@@ -7,6 +7,7 @@ Commands raise `CliFailure` for failures they can explain; the root command grou
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,11 @@ from wxbackend.wechat.gateway import WeChatApiError
 # WeChat's errcodes an operator meets, in its documentation's words, and what to do.
 # https://developers.weixin.qq.com/doc/offiaccount/Getting_Started/Global_Return_Code.html
 WECHAT_ERRCODES: dict[int, tuple[str, str]] = {
-    -1: ("WeChat is busy or could not be reached", "try again in a minute"),
+    -1: (
+        "WeChat is busy or could not be reached",
+        "check WXB_WECHAT__API_BASE_URL (in development: is `wxbackend serve` running?), "
+        "then try again in a minute",
+    ),
     40001: (
         "invalid credential: the access_token is invalid or the AppSecret is wrong",
         "check WXB_WECHAT__OA__APP_ID and WXB_WECHAT__OA__APP_SECRET, and that no other "
@@ -97,7 +102,12 @@ def explain(exc: BaseException) -> CliFailure:
             "cannot open the SQLite database file",
             "run `wxbackend db upgrade` (it creates the file), or check WXB_DATABASE__URL",
         )
-    if isinstance(exc, DBAPIError | ConnectionRefusedError):
+    if isinstance(exc, socket.gaierror):
+        return CliFailure(
+            f"cannot resolve a host name ({_first_line(exc)})",
+            "check the host in WXB_DATABASE__URL (or DATABASE_URL)",
+        )
+    if isinstance(exc, DBAPIError | ConnectionError):
         return CliFailure(
             f"cannot use the database ({_first_line(exc)})",
             "check WXB_DATABASE__URL and that the database server is running",
