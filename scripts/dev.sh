@@ -5,12 +5,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install.sh requirements.lock
-bash scripts/vendor_weui.sh
-bash scripts/vendor_apidocs.sh
+# Vendoring (npm) only has to be done before serving: beside the migration and the demo.
+(bash scripts/vendor_weui.sh && bash scripts/vendor_apidocs.sh) &
+vendoring=$!
 
 echo "==> migrating the database"
 .venv/bin/wxbackend db upgrade
 echo "==> loading the demo centre (once)"
 .venv/bin/wxbackend demo
+wait "$vendoring"
 echo "==> starting: API docs at /docs, health at /readyz, demo identities in docs/demo.md"
 exec .venv/bin/wxbackend serve "$@"

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# Make sure .venv-tools/uv/bin/uv is uv $UV_VERSION (fetched from PyPI with the
-# interpreter's own pip, no venv needed); exit 1 when it cannot be had. Used by
-# scripts/install.sh (installs) and scripts/lock.sh (resolves the lock files).
+# Print the path of uv $UV_VERSION, fetching it first when needed (from PyPI, with the
+# interpreter's own pip, no venv needed) into the user's cache, where every clone finds
+# it: ${XDG_CACHE_HOME:-~/.cache}/wxbackend/uv-VERSION. Exit 1 when it cannot be had.
+# Used by scripts/install.sh (installs) and scripts/lock.sh (resolves the lock files).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 
 UV_VERSION="${UV_VERSION:-0.13.9}"
 PYTHON="${PYTHON:-$(command -v python3.11 || command -v python3)}"
-uv=.venv-tools/uv/bin/uv
-if "$uv" --version 2>/dev/null | grep -q "^uv $UV_VERSION "; then
-    exit 0
+dir="${XDG_CACHE_HOME:-$HOME/.cache}/wxbackend/uv-$UV_VERSION"
+uv="$dir/bin/uv"
+if ! "$uv" --version 2>/dev/null | grep -q "^uv $UV_VERSION "; then
+    echo "==> fetching uv $UV_VERSION into $dir" >&2
+    rm -rf "$dir"
+    "$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+        --target "$dir" "uv==$UV_VERSION" 2>/dev/null
+    "$uv" --version >/dev/null
 fi
-echo "==> fetching uv $UV_VERSION into .venv-tools/uv"
-rm -rf .venv-tools/uv
-"$PYTHON" -m pip install -q --disable-pip-version-check --root-user-action=ignore \
-    --target .venv-tools/uv "uv==$UV_VERSION" 2>/dev/null
-"$uv" --version >/dev/null
+echo "$uv"

@@ -20,9 +20,8 @@ if [ -x .venv/bin/python ] && [ "$(cat "$(stamp "$lock")" 2>/dev/null)" = "$(dig
     exit 0
 fi
 
-uv=.venv-tools/uv/bin/uv
 installer="${WXB_INSTALLER:-uv}"
-if [ "$installer" = uv ] && ! bash scripts/fetch_uv.sh; then
+if [ "$installer" = uv ] && ! uv="$(bash scripts/fetch_uv.sh)"; then
     echo "WARNING: uv could not be fetched; installing with pip" >&2
     installer=pip
 fi

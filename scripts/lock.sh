@@ -5,13 +5,12 @@
 #   bash scripts/lock.sh                              # keep the pins pyproject still allows
 #   bash scripts/lock.sh --upgrade                    # newest versions pyproject allows
 #   bash scripts/lock.sh --upgrade-package fastapi    # one package (and what it needs)
-# Resolved by uv (`uv pip compile`) at a pinned version, fetched into .venv-tools/uv by
+# Resolved by uv (`uv pip compile`) at a pinned version, fetched by
 # scripts/fetch_uv.sh (pip installs the locks just as well: WXB_INSTALLER=pip).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/fetch_uv.sh
-uv=.venv-tools/uv/bin/uv
+uv="$(bash scripts/fetch_uv.sh)"
 common=(--universal --python-version 3.11 --generate-hashes --quiet
     --custom-compile-command "bash scripts/lock.sh")
 echo "==> requirements-test.lock"
