@@ -40,7 +40,8 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "h5"
+ARTIFACTS_ROOT = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = ARTIFACTS_ROOT / "h5"
 
 
 def _browser_required() -> bool:
@@ -147,9 +148,14 @@ async def browser() -> AsyncIterator[Any]:
             await launched.close()
 
 
+def fresh_artifacts(folder: Path) -> Path:
+    """`folder` emptied for this run (screenshots for a reviewer)."""
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    return folder
+
+
 @pytest.fixture
 def artifacts() -> Path:
-    """test-artifacts/h5/, emptied for this run (screenshots for a reviewer)."""
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
-    ARTIFACTS.mkdir(parents=True)
-    return ARTIFACTS
+    """test-artifacts/h5/, emptied for this run."""
+    return fresh_artifacts(ARTIFACTS)

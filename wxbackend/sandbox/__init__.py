@@ -57,13 +57,15 @@ def create_sandbox_app(
     )
     # Included, not mounted: the Tencent SDK posts to the endpoint itself (".../tencent"),
     # which a Mount would answer with a redirect built from the SDK's unusual Host header.
-    app.include_router(tencent_sandbox_router(app.state.tencent), prefix="/tencent")
+    app.include_router(
+        tencent_sandbox_router(app.state.tencent), prefix="/tencent", tags=["Tencent Cloud"]
+    )
     app.include_router(tencent_index_router(app.state.tencent), prefix="/tencent")
     app.state.bank = bank or BankSandboxState(
         merchant_id=settings.bank.merchant_id,
         api_key=settings.bank.api_key.get_secret_value(),
     )
-    app.include_router(bank_sandbox_router(app.state.bank), prefix="/bank")
+    app.include_router(bank_sandbox_router(app.state.bank), prefix="/bank", tags=["bank"])
     app.include_router(bank_index_router(app.state.bank), prefix="/bank")
     app.state.wechat = wechat or WeChatSandboxState()
     app.mount("/wechat", create_wechat_sandbox(app.state.wechat, face=wechat_face))
