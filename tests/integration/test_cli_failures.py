@@ -49,6 +49,19 @@ def _one_line_failure(result: subprocess.CompletedProcess[str], command: str) ->
     return lines[0]
 
 
+async def _menu(home: Path, command: str, database_url: str, wechat_url: str) -> str:
+    """`wxbackend menu COMMAND` against the WeChat API at wechat_url; its failure line."""
+    result = await _wxbackend(
+        home,
+        "menu",
+        command,
+        database_url=database_url,
+        WXB_WECHAT__API_BASE_URL=wechat_url,
+        WXB_WECHAT__TIMEOUT_S="2",
+    )
+    return _one_line_failure(result, f"menu {command}")
+
+
 @pytest.fixture
 def home(tmp_path: Path) -> Path:
     """An empty home (no .env), which is also where the commands run from."""
@@ -61,14 +74,7 @@ async def test_menu_push_refused_by_wechat_names_the_errcode_and_the_fix(
     wechat_sandbox.wechat.add_fault(
         "/cgi-bin/menu/create", Fault(40018, "invalid button name size", 0.0, 1)
     )
-    result = await _wxbackend(
-        home,
-        "menu",
-        "push",
-        database_url=database_url,
-        WXB_WECHAT__API_BASE_URL=wechat_sandbox.wechat_url,
-    )
-    line = _one_line_failure(result, "menu push")
+    line = await _menu(home, "push", database_url, wechat_sandbox.wechat_url)
     assert "publishing the menu: WeChat errcode 40018 (invalid button name length" in line
     assert "menus/official_account.toml" in line
     assert wechat_sandbox.wechat.menus == {}
@@ -79,14 +85,7 @@ async def test_menu_diff_with_a_rejected_token_says_what_to_check(
 ) -> None:
     # Twice: the gateway refreshes the token once and retries once before giving up.
     wechat_sandbox.wechat.add_fault("/cgi-bin/menu/get", Fault(40001, "invalid credential", 0, 2))
-    result = await _wxbackend(
-        home,
-        "menu",
-        "diff",
-        database_url=database_url,
-        WXB_WECHAT__API_BASE_URL=wechat_sandbox.wechat_url,
-    )
-    line = _one_line_failure(result, "menu diff")
+    line = await _menu(home, "diff", database_url, wechat_sandbox.wechat_url)
     assert "reading the live menu: WeChat errcode 40001 (invalid credential" in line
     assert "WXB_WECHAT__OA__APP_SECRET" in line
 
@@ -94,15 +93,7 @@ async def test_menu_diff_with_a_rejected_token_says_what_to_check(
 async def test_menu_push_with_wechat_unreachable_fails_in_one_line(
     home: Path, database_url: str
 ) -> None:
-    result = await _wxbackend(
-        home,
-        "menu",
-        "push",
-        database_url=database_url,
-        WXB_WECHAT__API_BASE_URL="http://127.0.0.1:9/sandbox/wechat",
-        WXB_WECHAT__TIMEOUT_S="2",
-    )
-    line = _one_line_failure(result, "menu push")
+    line = await _menu(home, "push", database_url, "http://127.0.0.1:9/sandbox/wechat")
     assert "WeChat errcode -1" in line
     assert "WXB_WECHAT__API_BASE_URL" in line
 

@@ -7,6 +7,7 @@ under wxbackend/apidocs/static/ (a build product, not committed).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 from pathlib import Path
 
@@ -45,15 +46,15 @@ def install_api_docs(app: FastAPI, *, docs_url: str, redoc_url: str | None = Non
         app.mount(assets, StaticFiles(directory=STATIC_DIR), name=f"apidocs{assets}")
     title = app.title
 
-    def urls(request: Request) -> tuple[str, str]:
+    def page(request: Request, viewer: Callable[[str, str], HTMLResponse]) -> HTMLResponse:
+        """viewer(openapi_url, assets_url), or how to vendor the assets when they are missing."""
         root = str(request.scope.get("root_path", "")).rstrip("/")
-        return root + (app.openapi_url or ""), root + assets
-
-    @app.get(docs_url, include_in_schema=False)
-    async def swagger_ui(request: Request) -> HTMLResponse:
-        openapi, base = urls(request)
+        openapi = root + (app.openapi_url or "")
         if not vendored():
             return HTMLResponse(_MISSING.format(title=escape(title), openapi=escape(openapi)))
+        return viewer(openapi, root + assets)
+
+    def swagger_ui(openapi: str, base: str) -> HTMLResponse:
         return get_swagger_ui_html(
             openapi_url=openapi,
             title=f"{title} - Swagger UI",
@@ -62,14 +63,7 @@ def install_api_docs(app: FastAPI, *, docs_url: str, redoc_url: str | None = Non
             swagger_favicon_url=f"{base}/{FAVICON}",
         )
 
-    if redoc_url is None:
-        return
-
-    @app.get(redoc_url, include_in_schema=False)
-    async def redoc(request: Request) -> HTMLResponse:
-        openapi, base = urls(request)
-        if not vendored():
-            return HTMLResponse(_MISSING.format(title=escape(title), openapi=escape(openapi)))
+    def redoc(openapi: str, base: str) -> HTMLResponse:
         return get_redoc_html(
             openapi_url=openapi,
             title=f"{title} - ReDoc",
@@ -77,3 +71,13 @@ def install_api_docs(app: FastAPI, *, docs_url: str, redoc_url: str | None = Non
             redoc_favicon_url=f"{base}/{FAVICON}",
             with_google_fonts=False,
         )
+
+    @app.get(docs_url, include_in_schema=False)
+    async def swagger_ui_page(request: Request) -> HTMLResponse:
+        return page(request, swagger_ui)
+
+    if redoc_url is not None:
+
+        @app.get(redoc_url, include_in_schema=False)
+        async def redoc_page(request: Request) -> HTMLResponse:
+            return page(request, redoc)
