@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, SecretStr, model_validator
 from pydantic_settings import (
@@ -30,11 +29,22 @@ class DatabaseSettings(BaseModel):
     echo: bool = False
     pool_size: int = 10
     max_overflow: int = 10
+    # Wait at most this long for a pooled connection; then the request answers 503.
+    pool_timeout_s: float = 5.0
 
 
 class StoreSettings(BaseModel):
     redis_url: str | None = None
     key_prefix: str = "wxb:"
+    # Without Redis: the file the in-process store keeps limits, lockouts and sessions in,
+    # so a restart forgets none of them. Empty = beside the SQLite database file.
+    embedded_path: str = ""
+    # Redis connections per process; a burst beyond them waits up to pool_timeout_s.
+    max_connections: int = 100
+    pool_timeout_s: float = 2.0
+    # A Redis that does not answer within this many seconds counts as down (503).
+    socket_timeout_s: float = 2.0
+    health_check_interval_s: float = 10.0
 
 
 class OfficialAccountSettings(BaseModel):
@@ -42,7 +52,8 @@ class OfficialAccountSettings(BaseModel):
     app_secret: SecretStr = SecretStr(DEV_PLACEHOLDER)
     token: SecretStr = SecretStr("devtoken")
     encoding_aes_key: SecretStr = SecretStr(DEV_AES_KEY)
-    require_encryption: bool = False
+    # Refuse plain and compatible mode; unset = on in production, off elsewhere.
+    require_encryption: bool | None = None
     timestamp_window_s: int = 300
     reply_budget_s: float = 4.0
     max_body_bytes: int = 64 * 1024
@@ -182,6 +193,15 @@ class ServerSettings(BaseModel):
     public_base_url: str = "http://127.0.0.1:8000"
     log_level: str = "INFO"
     log_json: bool = True
+    # Proxies (IP addresses or CIDR networks) whose X-Forwarded-For is believed; a request
+    # from any other peer is from that peer, whatever its headers say.
+    trusted_proxies: list[str] = Field(default_factory=list)
+    # /docs and /openapi.json; unset = on, except in production.
+    api_docs: bool | None = None
+    # Bearer token for /metrics; unset = /metrics open, except in production (404).
+    metrics_token: SecretStr | None = None
+    # Largest request body of any route but the callback and document uploads.
+    max_body_bytes: int = 256 * 1024
 
     @property
     def local_url(self) -> str:
@@ -253,46 +273,26 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
-        if self.env != "production":
+        production = self.env == "production"
+        if self.wechat.oa.require_encryption is None:
+            self.wechat.oa.require_encryption = production
+        if self.server.api_docs is None:
+            self.server.api_docs = not production
+        if not production:
             return self
         problems = self.production_problems()
         if problems:
-            raise ValueError("refusing production settings: " + "; ".join(problems))
+            raise ValueError(
+                "refusing production settings:\n" + "\n".join(f"- {p}" for p in problems)
+            )
         return self
 
     def production_problems(self) -> list[str]:
-        """What would make these settings unsafe to run in production."""
-        problems: list[str] = []
-        if self.sandbox.enabled:
-            problems.append("sandbox is enabled (set WXB_SANDBOX__ENABLED=false)")
-        secrets = {
-            "wechat.oa.app_secret": self.wechat.oa.app_secret,
-            "wechat.oa.token": self.wechat.oa.token,
-            "wechat.oa.encoding_aes_key": self.wechat.oa.encoding_aes_key,
-            "wechat.mp.app_secret": self.wechat.mp.app_secret,
-            "tencent.secret_key": self.tencent.secret_key,
-            "bank.api_key": self.bank.api_key,
-            "security.lookup_key": self.security.lookup_key,
-            "security.session_secret": self.security.session_secret,
-        }
+        """What would make these settings unsafe to run in production (one line each)."""
+        from wxbackend.production import production_problems
+
         placeholders = {DEV_PLACEHOLDER, DEV_PII_KEY, DEV_LOOKUP_KEY, DEV_AES_KEY, "devtoken", ""}
-        for name, secret in secrets.items():
-            if secret.get_secret_value() in placeholders:
-                problems.append(f"{name} is a placeholder")
-        for key_id, key in self.security.pii_keys.items():
-            if key.get_secret_value() == DEV_PII_KEY:
-                problems.append(f"security.pii_keys[{key_id}] is a placeholder")
-        endpoints = (
-            self.wechat.api_base_url,
-            self.wechat.open_base_url,
-            self.tencent.endpoint,
-            self.bank.base_url,
-        )
-        if any("sandbox" in endpoint for endpoint in endpoints):
-            problems.append("an external endpoint points at the sandbox")
-        if urlsplit(self.server.public_base_url).hostname in ("127.0.0.1", "localhost", "::1"):
-            problems.append("server.public_base_url is a local address (set the public origin)")
-        return problems
+        return production_problems(self, placeholders)
 
     @property
     def is_sqlite(self) -> bool:

@@ -11,22 +11,27 @@ SAFE_PRODUCTION = {
     "env": "production",
     "sandbox": {"enabled": False},
     "server": {"public_base_url": "https://gjj.example.org"},
+    "store": {"redis_url": "redis://10.0.0.5:6379/0"},
     "wechat": {
         "api_base_url": "https://api.weixin.qq.com",
         "open_base_url": "https://open.weixin.qq.com",
         "oa": {
-            "app_secret": "a" * 32,
-            "token": "t0ken-real",
-            "encoding_aes_key": "Q" * 43,
+            "app_secret": "9b1f0c6e2d4a8f7e3c5b1a0d9e8f7c6b",
+            "token": "Tq7mZ2xK9pL4vN8rB3sW6yH1",
+            "encoding_aes_key": "2Ejm40DTNlpVKvjh5WFtQDg+oc7GdY5or9imKo0yIUI",
         },
-        "mp": {"app_secret": "b" * 32},
+        "mp": {"app_secret": "4e8a2c6f0b1d3e5a7c9f8b6d4a2e0c1f"},
     },
-    "tencent": {"secret_key": "c" * 32, "endpoint": ""},
-    "bank": {"api_key": "d" * 32, "base_url": "https://bank.example"},
+    "tencent": {
+        "secret_key": "Zr8QwE3tY6uI9oP2aS5dF1gH4jK7lX0c",
+        "endpoint": "",
+        "protocol": "https",
+    },
+    "bank": {"api_key": "JTlj_eAZePyScsML_c5CSwBdxX_mCtDdQnUwEBzN8_8", "base_url": "https://bank.example"},
     "security": {
-        "pii_keys": {"k1": "ab" * 16},
-        "lookup_key": "e" * 32,
-        "session_secret": "f" * 32,
+        "pii_keys": {"k1": "5d566feed5ee658fedb263ccb91892e3"},
+        "lookup_key": "mB7vC4xZ1nQ8wE5rT2yU9iO6pA3sD0fGh",
+        "session_secret": "Lk3Jh6Gf9Ds2Ap5Oi8Uy1Tr4Ew7Qz0XcVb",
     },
 }
 

@@ -33,6 +33,7 @@ from wxbackend.callback.runtime import CallbackRuntime
 from wxbackend.errors import DomainError
 from wxbackend.handlers.messages import InboundMessage, TextReply
 from wxbackend.handlers.registry import HandlerContext
+from wxbackend.store import Store
 from wxbackend.wechat.gateway import OfficialAccountApi
 
 log = structlog.get_logger(__name__)
@@ -69,7 +70,7 @@ class CallbackEndpoint:
                 reply = await receive_message(app.state, query, scope, receive)
                 content_type = _PLAIN if reply == NO_REPLY else _XML
             elif scope["method"] in ("GET", "HEAD"):
-                reply = verify_url(app.state.wechat_callback, query)
+                reply = await verify_url(app.state, query)
                 content_type = _PLAIN
             else:
                 await _method_not_allowed(send)
@@ -115,11 +116,20 @@ async def _method_not_allowed(send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def verify_url(runtime: CallbackRuntime, query: verify.CallbackQuery) -> str:
-    """WeChat's server-URL check: echo `echostr` when the signature is valid."""
+async def verify_url(state: Any, query: verify.CallbackQuery) -> str:
+    """WeChat's server-URL check: echo `echostr` when the signature is valid.
+
+    Its (timestamp, nonce) is recorded like a message's: in plain mode a POST carries the
+    same `signature`, so an unrecorded GET would sign a forged message for the window.
+    """
+    runtime: CallbackRuntime = state.wechat_callback
     window_s = runtime.settings.wechat.oa.timestamp_window_s
     verify.check_fresh(query, now=int(time.time()), window_s=window_s)
     verify.check_signature(runtime.crypto, query)
+    nonce = verify.NonceRecord.of(query, b"GET " + query.echostr.encode(), window_s=window_s)
+    store: Store = state.store
+    (seen,) = await store.set_if_absent_each([(nonce.key, nonce.digest, nonce.ttl_s)])
+    nonce.check(seen)
     return query.echostr
 
 
@@ -191,7 +201,7 @@ def _open(
     except CiphertextRejected as exc:
         log.warning("callback.refused", reason="bad_ciphertext", detail=str(exc))
         raise MalformedMessage(reason="bad_ciphertext") from None
-    # Compatible mode sends the plaintext fields next to Encrypt and takes a plain reply;
-    # either way only the authenticated, decrypted copy is used.
-    mode: Mode = "compatible" if "MsgType" in envelope else "safe"
-    return mode, parse_message(parse_xml(inner.encode("utf-8")))
+    # Compatible mode sends plaintext fields next to Encrypt. They are not covered by
+    # msg_signature, so they decide nothing: not the message, not the mode of the reply
+    # (compatible mode takes an encrypted reply as well as a plain one).
+    return "safe", parse_message(parse_xml(inner.encode("utf-8")))
