@@ -15,15 +15,19 @@ from wxbackend.account.api import router as account_router
 from wxbackend.apidocs import install_api_docs
 from wxbackend.auth.api import router as auth_router
 from wxbackend.bind.api import router as bind_router
-from wxbackend.callback import install_callback
+from wxbackend.callback import CALLBACK_PATH, install_callback
 from wxbackend.cards.api import router as cards_router
+from wxbackend.clock import now
 from wxbackend.config import Settings
 from wxbackend.db import create_engine, create_sessionmaker
 from wxbackend.errors import DomainError
 from wxbackend.gateways import Gateways, build_gateways
 from wxbackend.h5 import install_h5
+from wxbackend.h5.web import error_page
 from wxbackend.health.api import router as health_router
+from wxbackend.http_guards import BodyLimitMiddleware, SecurityHeadersMiddleware
 from wxbackend.logs import configure_logging
+from wxbackend.metrics import router as metrics_router
 from wxbackend.middleware import RequestContextMiddleware
 from wxbackend.notify.api import router as notify_router
 from wxbackend.notify.templates import load_templates
@@ -83,21 +87,11 @@ def _domain_error(request: Request, exc: Exception) -> JSONResponse:
     if not isinstance(exc, DomainError):
         raise exc
     log.info("request.refused", code=exc.code, status=exc.status)
+    wait = exc.retry_after_s(now())
     return JSONResponse(
-        {"code": exc.code, "message": exc.message, **exc.detail}, status_code=exc.status
-    )
-
-
-def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    log.error("request.failed", exc_info=exc)
-    request_id = structlog.contextvars.get_contextvars().get("request_id")
-    return JSONResponse(
-        {
-            "code": "internal_error",
-            "message": "系统繁忙，请稍后再试。如多次出现，请拨打12329并提供编号。",
-            "request_id": request_id,
-        },
-        status_code=500,
+        {"code": exc.code, "message": exc.message, **exc.detail},
+        status_code=exc.status,
+        headers={"Retry-After": str(wait)} if wait is not None else None,
     )
 
 
@@ -124,27 +118,44 @@ def create_app(
     """
     settings = settings or Settings()
     configure_logging(level=settings.server.log_level, json=settings.server.log_json)
+    docs = bool(settings.server.api_docs)
     app = FastAPI(
         title="wxbackend",
         summary="住房公积金 WeChat backend",
         version="0.1.0",
         lifespan=_lifespan,
-        # Served from vendored assets (no CDN): see wxbackend/apidocs.
+        # Served from vendored assets (no CDN), and only when switched on: see apidocs.
         docs_url=None,
         redoc_url=None,
+        openapi_url="/openapi.json" if docs else None,
     )
-    install_api_docs(app, docs_url="/docs", redoc_url="/redoc")
+    if docs:
+        install_api_docs(app, docs_url="/docs", redoc_url="/redoc")
     app.state.settings = settings
     app.state.store_override = store
     # Loaded (and validated) now, so a bad rules file stops the service before it serves.
     app.state.withdraw_rules = load_rules_for(settings)
     app.state.notify_templates = load_templates(settings.notify.templates_file)
     app.state.gateways_override = gateways
-    app.add_middleware(RequestContextMiddleware)
+    # Outermost first: headers on every answer, then request id and error answers
+    # (500/503 rendered here, with the id still bound), then the body cap.
+    app.add_middleware(
+        BodyLimitMiddleware,
+        body_bytes=settings.server.max_body_bytes,
+        upload_bytes=settings.withdraw.max_document_bytes + 64 * 1024,
+        exempt=(CALLBACK_PATH,),
+        html_error_page=error_page,
+    )
+    app.add_middleware(
+        RequestContextMiddleware,
+        trusted_proxies=settings.server.trusted_proxies,
+        html_error_page=error_page,
+    )
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
     app.add_exception_handler(DomainError, _domain_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
-    app.add_exception_handler(Exception, _unexpected_error)
     app.include_router(health_router)
+    app.include_router(metrics_router)
     app.include_router(auth_router)
     app.include_router(bind_router)
     app.include_router(account_router)

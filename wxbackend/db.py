@@ -66,6 +66,10 @@ def create_engine(settings: DatabaseSettings) -> AsyncEngine:
     else:
         kwargs["pool_size"] = settings.pool_size
         kwargs["max_overflow"] = settings.max_overflow
+        # A burst beyond the pool waits this long, then answers 503 (middleware.py).
+        kwargs["pool_timeout"] = settings.pool_timeout_s
+        # A connection that died with its server (restart) is replaced, not reused.
+        kwargs["pool_recycle"] = 1800
     engine = create_async_engine(settings.url, **kwargs)
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)

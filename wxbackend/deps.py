@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import structlog
-from fastapi import Depends, Request
+from fastapi import Depends, Path, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.audit.trail import AuditTrail
@@ -68,6 +68,9 @@ def get_mini_program(request: Request) -> MiniProgramApi:
     mp: MiniProgramApi = request.app.state.wechat_mp
     return mp
 
+
+# A row id in a path: 1 to the largest BIGINT, so a huge number is a 422, never a 500.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

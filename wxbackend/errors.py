@@ -6,6 +6,7 @@ HTTPException.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, ClassVar
 
 
@@ -20,6 +21,21 @@ class DomainError(Exception):
         self.message = message or self.default_message
         self.detail = detail
         super().__init__(self.message)
+
+    def retry_after_s(self, now: datetime) -> int | None:
+        """Seconds until trying again makes sense (429, 423, 503), from the detail."""
+        if self.status not in (423, 429, 503):
+            return None
+        wait = self.detail.get("retry_after_s")
+        if isinstance(wait, int | float):
+            return max(1, int(wait))
+        unlock_at = self.detail.get("unlock_at")
+        if isinstance(unlock_at, str):
+            try:
+                return max(1, int((datetime.fromisoformat(unlock_at) - now).total_seconds()))
+            except ValueError:
+                pass
+        return 60
 
 
 class NotFound(DomainError):

@@ -23,6 +23,10 @@ _SECRET_FIELDS = {
     "sms_code",
 }
 
+# Ours, and checked when they come in (middleware.accept_request_id): a request id must
+# stay findable exactly as the user quotes it from an error page.
+_VERBATIM_FIELDS = {"request_id", "timestamp", "level", "logger"}
+
 # Everything `scrub` masks (ID, card and mobile numbers) is a run of at least 11 digits
 # (`\d` as in its patterns), so one search tells which strings need its three passes.
 _DIGIT_RUN = re.compile(r"\d{11}")
@@ -45,6 +49,8 @@ def scrub_personal_data(
 ) -> MutableMapping[str, Any]:
     """Last line of defence: mask ID/card/mobile numbers and drop secret fields."""
     for key in list(event_dict):
+        if key in _VERBATIM_FIELDS:
+            continue
         if key in _SECRET_FIELDS:
             event_dict[key] = "***"
         else:

@@ -46,14 +46,14 @@ def weak_secret(value: str, *, min_chars: int, min_bits: float) -> str | None:
     if len(value) < min_chars:
         return f"shorter than {min_chars} characters"
     if _periodic(value) or estimated_bits(value) < min_bits:
-        return "too little entropy (generate it: python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        return "too little entropy (use secrets.token_urlsafe(32))"
     return None
 
 
 def weak_key_bytes(raw: bytes) -> str | None:
     """Why a binary key (SM4 PII key) cannot be a random one, or None."""
     if len(set(raw)) < len(raw) // 2:
-        return "repeats its bytes (all-zero or patterned); generate it: python -c 'import secrets; print(secrets.token_hex(16))'"
+        return "repeats its bytes, all-zero or patterned (use secrets.token_hex(16))"
     return None
 
 
@@ -73,8 +73,7 @@ def production_problems(settings: Settings, placeholders: set[str]) -> list[str]
         problems.append("sandbox is enabled (set WXB_SANDBOX__ENABLED=false)")
     if not settings.store.redis_url:
         problems.append(
-            "no shared store: limits, lockouts and sessions need Redis "
-            "(set WXB_STORE__REDIS_URL)"
+            "no shared store: limits, lockouts and sessions need Redis (set WXB_STORE__REDIS_URL)"
         )
     if not settings.wechat.oa.require_encryption:
         problems.append(

@@ -27,7 +27,10 @@ SAFE_PRODUCTION = {
         "endpoint": "",
         "protocol": "https",
     },
-    "bank": {"api_key": "JTlj_eAZePyScsML_c5CSwBdxX_mCtDdQnUwEBzN8_8", "base_url": "https://bank.example"},
+    "bank": {
+        "api_key": "JTlj_eAZePyScsML_c5CSwBdxX_mCtDdQnUwEBzN8_8",
+        "base_url": "https://bank.example",
+    },
     "security": {
         "pii_keys": {"k1": "5d566feed5ee658fedb263ccb91892e3"},
         "lookup_key": "mB7vC4xZ1nQ8wE5rT2yU9iO6pA3sD0fGh",

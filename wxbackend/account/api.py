@@ -23,7 +23,7 @@ from wxbackend.account.schemas import (
 )
 from wxbackend.auth.deps import CurrentUser
 from wxbackend.clock import today_in_china
-from wxbackend.deps import SessionDep, VaultDep
+from wxbackend.deps import RowId, SessionDep, VaultDep
 from wxbackend.fund.models import RepaymentStatus
 from wxbackend.withdraw.deps import RulesDep
 
@@ -31,7 +31,6 @@ router = APIRouter(prefix="/api/account", tags=["account"])
 
 Page = Annotated[int, Query(ge=1, le=10_000)]
 Size = Annotated[int, Query(ge=1, le=service.MAX_PAGE_SIZE)]
-Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
 @router.get("")
@@ -78,7 +77,7 @@ async def withdrawals(
 
 @router.get("/withdrawals/{withdrawal_id}")
 async def withdrawal(
-    user: CurrentUser, session: SessionDep, rules: RulesDep, withdrawal_id: Id
+    user: CurrentUser, session: SessionDep, rules: RulesDep, withdrawal_id: RowId
 ) -> WithdrawalDetail:
     """One of the caller's withdrawals; another person's id is 404, like a missing one."""
     return await service.get_withdrawal(
@@ -95,7 +94,7 @@ async def loan_list(user: CurrentUser, session: SessionDep) -> LoanList:
 async def schedule(
     user: CurrentUser,
     session: SessionDep,
-    loan_id: Id,
+    loan_id: RowId,
     status: RepaymentStatus | None = None,
     page: Page = 1,
     size: Size = 24,

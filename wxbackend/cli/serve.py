@@ -5,15 +5,26 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from typing import Annotated
+import tempfile
+from typing import Annotated, Any
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
 from wxbackend import home
 from wxbackend.cli.errors import CliFailure
 from wxbackend.cli.runtime import check_schema, run
 from wxbackend.config import Settings
+
+# How `serve` runs uvicorn (tests/api/test_hardening_edge.py serves the same way).
+UVICORN_OPTIONS: dict[str, Any] = {
+    "access_log": False,
+    "log_config": None,
+    # Who the client is comes from WXB_SERVER__TRUSTED_PROXIES (middleware.py), never from
+    # uvicorn's own X-Forwarded-For handling (which believes any peer on 127.0.0.1).
+    "proxy_headers": False,
+}
 
 
 def serve(
@@ -32,11 +43,29 @@ def serve(
         os.environ["WXB_SERVER__HOST"] = host
     if port is not None:
         os.environ["WXB_SERVER__PORT"] = str(port)
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        # The production profile lists every unsafe setting: one line each, not one for all.
+        typer.echo("wxbackend serve failed: invalid settings", err=True)
+        for error in exc.errors():
+            for line in str(error["msg"]).removeprefix("Value error, ").splitlines():
+                typer.echo(line, err=True)
+        raise typer.Exit(2) from None
     if workers > 1 and not settings.store.redis_url:
         raise CliFailure(
             "more than one worker needs a shared store", "set WXB_STORE__REDIS_URL", exit_code=2
         )
+    if workers > 1 and settings.sandbox.enabled:
+        raise CliFailure(
+            "the sandbox keeps its state (sent messages, bank bookings) in one process",
+            "serve it with --workers 1, or set WXB_SANDBOX__ENABLED=false",
+            exit_code=2,
+        )
+    if workers > 1 and not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        # prometheus-client's own switch, read at import in each worker: every worker
+        # counts into files here and a scrape of any of them adds them all up.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="wxbackend-metrics-")
     run(check_schema(settings))
     _banner(settings)
     home.record_server(settings.server.host, settings.server.port)
@@ -49,9 +78,7 @@ def serve(
             host=settings.server.host,
             port=settings.server.port,
             workers=workers,
-            access_log=False,
-            log_config=None,
-            proxy_headers=True,
+            **UVICORN_OPTIONS,
         )
     finally:
         home.forget_server()

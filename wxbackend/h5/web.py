@@ -26,6 +26,7 @@ from wxbackend.auth.service import safe_next
 from wxbackend.auth.sessions import UserSession
 from wxbackend.bind.errors import NotBound
 from wxbackend.bind.passwords import InitialPasswordMustChange
+from wxbackend.clock import now
 from wxbackend.config import Settings
 from wxbackend.enums import Channel
 from wxbackend.errors import DomainError, Forbidden, Unauthenticated
@@ -188,6 +189,19 @@ def message_page(request: Request, *, title: str, text: str, status: int) -> HTM
     return render(request, "message.html", http_status=status, title=title, text=text, icon=icon)
 
 
+def error_page(status: int, title: str, text: str, request_id: str) -> str:
+    """The page for an error no route answered (the edge renders it): busy, too large."""
+    page = templates.get_template("message.html").render(
+        csrf="",
+        weui=WEUI_CSS.exists(),
+        path="",
+        title=title,
+        text=f"{text}（编号：{request_id}）",
+        icon="warn",
+    )
+    return str(page)
+
+
 def login_redirect(next_path: str) -> RedirectResponse:
     return RedirectResponse("/h5/login?" + urlencode({"next": safe_next(next_path)}), 302)
 
@@ -201,7 +215,11 @@ def refusal_response(request: Request, exc: DomainError) -> Response:
     if isinstance(exc, Unauthenticated):
         return login_redirect(_here(request))
     title = "未找到" if exc.status == 404 else "无法办理"
-    return message_page(request, title=title, text=exc.message, status=exc.status)
+    page = message_page(request, title=title, text=exc.message, status=exc.status)
+    wait = exc.retry_after_s(now())
+    if wait is not None:
+        page.headers["Retry-After"] = str(wait)
+    return page
 
 
 class PageRoute(APIRoute):

@@ -7,14 +7,15 @@ only ever looked up together with the caller's own account.
 from __future__ import annotations
 
 import secrets
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Request, Response
 
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.cards import views as card_views
+from wxbackend.deps import RowId
 from wxbackend.errors import DomainError
 from wxbackend.h5.web import (
     Errors,
@@ -34,8 +35,6 @@ from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.rules import RuleBook
 
 router = APIRouter(prefix="/h5/withdrawals", route_class=PageRoute, include_in_schema=False)
-
-Id = Annotated[int, Path(ge=1, le=2**62)]
 
 
 @router.get("")
@@ -145,7 +144,7 @@ async def _detail_page(
 
 @router.get("/{withdrawal_id}")
 async def detail(
-    request: Request, rules: RulesDep, ctx: BindContextDep, user: UserDep, withdrawal_id: Id
+    request: Request, rules: RulesDep, ctx: BindContextDep, user: UserDep, withdrawal_id: RowId
 ) -> Response:
     return await _detail_page(request, rules, ctx, user, withdrawal_id)
 
@@ -157,7 +156,7 @@ async def upload_document(
     ctx: BindContextDep,
     user: UserDep,
     form: FormDep,
-    withdrawal_id: Id,
+    withdrawal_id: RowId,
 ) -> Response:
     limit: int = request.app.state.settings.withdraw.max_document_bytes
     file = upload(form, "file")
@@ -185,7 +184,7 @@ async def upload_document(
 
 @router.post("/{withdrawal_id}/cancel")
 async def cancel(
-    rules: RulesDep, ctx: BindContextDep, user: UserDep, _form: FormDep, withdrawal_id: Id
+    rules: RulesDep, ctx: BindContextDep, user: UserDep, _form: FormDep, withdrawal_id: RowId
 ) -> Response:
     await flows.cancel_withdrawal(
         ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, or_, select, update
+from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -182,3 +182,11 @@ async def exhaust_consent(session: AsyncSession, *, openid: str, template_id: st
         .values(remaining=0)
         .execution_options(synchronize_session=False)
     )
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many notices are in each status (for the operators' metrics)."""
+    rows = await session.execute(
+        select(OutboxNotice.status, func.count()).group_by(OutboxNotice.status)
+    )
+    return {str(NoticeStatus(status).value): int(count) for status, count in rows.all()}

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 
-from wxbackend.deps import AuditDep, SessionDep, SettingsDep, StoreDep, VaultDep
+from wxbackend.deps import AuditDep, RowId, SessionDep, SettingsDep, StoreDep, VaultDep
 from wxbackend.staff import auth, service
 from wxbackend.staff.deps import (
     CurrentStaff,
@@ -80,7 +80,11 @@ async def list_withdrawals(
 
 @router.get("/withdrawals/{withdrawal_id}", summary="One application with its history")
 async def get_withdrawal(
-    withdrawal_id: int, rules: RulesDep, _staff: CurrentStaff, session: SessionDep, vault: VaultDep
+    withdrawal_id: RowId,
+    rules: RulesDep,
+    _staff: CurrentStaff,
+    session: SessionDep,
+    vault: VaultDep,
 ) -> WithdrawalDetailRead:
     found = await service.withdrawal_file(
         session, rules=rules, vault=vault, withdrawal_id=withdrawal_id
@@ -94,8 +98,8 @@ async def get_withdrawal(
     response_class=Response,
 )
 async def download_document(
-    withdrawal_id: int,
-    document_id: int,
+    withdrawal_id: RowId,
+    document_id: RowId,
     staff: CurrentStaff,
     session: SessionDep,
     audit: AuditDep,
@@ -118,7 +122,7 @@ async def download_document(
 
 @router.post("/withdrawals/{withdrawal_id}/approve", summary="Approve (and debit)")
 async def approve(
-    withdrawal_id: int,
+    withdrawal_id: RowId,
     body: ApprovalCreate,
     staff: CurrentStaff,
     session: SessionDep,
@@ -138,7 +142,7 @@ async def approve(
 
 @router.post("/withdrawals/{withdrawal_id}/reject", summary="Reject with a reason")
 async def reject(
-    withdrawal_id: int,
+    withdrawal_id: RowId,
     body: RejectionCreate,
     staff: CurrentStaff,
     session: SessionDep,

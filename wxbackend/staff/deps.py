@@ -28,8 +28,8 @@ def staff_token(request: Request) -> str:
 
 
 def client_address(request: Request) -> str:
-    # The server runs behind the centre's proxy with --proxy-headers, so this is the
-    # address the proxy saw.
+    # The peer, or what a trusted proxy says the peer was (WXB_SERVER__TRUSTED_PROXIES,
+    # applied by the request middleware); X-Forwarded-For from anyone else is ignored.
     return request.client.host if request.client else "unknown"
 
 

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from wxbackend.auth.deps import CurrentUser
 from wxbackend.bind.deps import BindContextDep
-from wxbackend.deps import SettingsDep
+from wxbackend.deps import RowId, SettingsDep
 from wxbackend.withdraw import flows
 from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.schemas import (
@@ -74,7 +74,7 @@ async def list_withdrawals(
 
 @router.get("/{withdrawal_id}", summary="One of the caller's withdrawals, with its history")
 async def get_withdrawal(
-    withdrawal_id: int, rules: RulesDep, ctx: BindContextDep, user: CurrentUser
+    withdrawal_id: RowId, rules: RulesDep, ctx: BindContextDep, user: CurrentUser
 ) -> WithdrawalRead:
     return await flows.get_withdrawal(
         ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
@@ -83,7 +83,7 @@ async def get_withdrawal(
 
 @router.post("/{withdrawal_id}/cancel", summary="Withdraw an application not yet approved")
 async def cancel(
-    withdrawal_id: int, rules: RulesDep, ctx: BindContextDep, user: CurrentUser
+    withdrawal_id: RowId, rules: RulesDep, ctx: BindContextDep, user: CurrentUser
 ) -> WithdrawalRead:
     return await flows.cancel_withdrawal(
         ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
@@ -96,7 +96,7 @@ async def cancel(
     summary="Upload a supporting document (JPG, PNG or PDF)",
 )
 async def upload_document(
-    withdrawal_id: int,
+    withdrawal_id: RowId,
     rules: RulesDep,
     ctx: BindContextDep,
     user: CurrentUser,

@@ -241,3 +241,11 @@ async def withdrawals_to_reconcile(
     condition = or_(paid_in_window, Withdrawal.id.in_(ids)) if ids else paid_in_window
     result = await session.scalars(select(Withdrawal).where(condition).order_by(Withdrawal.id))
     return result.all()
+
+
+async def count_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many withdrawals are in each status (for the operators' metrics)."""
+    rows = await session.execute(
+        select(Withdrawal.status, func.count()).group_by(Withdrawal.status)
+    )
+    return {str(WithdrawalStatus(status).value): int(count) for status, count in rows.all()}

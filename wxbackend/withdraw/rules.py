@@ -125,6 +125,8 @@ def refusal(rule: Rule, facts: AccountFacts, *, amount: int, today: date) -> str
         return "账户余额为零，无可提取金额。"
     if rule.closes_account and amount != facts.balance:
         return f"{rule.name}须一次提取全部余额。"
+    if amount <= 0:
+        return "提取金额须大于0元。"
     if amount > facts.balance:
         return "提取金额超过账户余额。"
     if rule.max_amount_fen is not None and amount > rule.max_amount_fen:
