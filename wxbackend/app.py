@@ -51,7 +51,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings: Settings = app.state.settings
     engine = create_engine(settings.database)
     owns_store = app.state.store_override is None
-    store: Store = app.state.store_override or create_store(settings.store)
+    store: Store = app.state.store_override or create_store(
+        settings.store, durable_path=settings.embedded_store_path
+    )
     if owns_store:
         warn_if_unshared(store, env=settings.env)
     current = await schema.current_revision(engine)

@@ -43,7 +43,7 @@ class StoreSettings(BaseModel):
     max_connections: int = 100
     pool_timeout_s: float = 2.0
     # A Redis that does not answer within this many seconds counts as down (503).
-    socket_timeout_s: float = 2.0
+    socket_timeout_s: float = 1.0
     health_check_interval_s: float = 10.0
 
 
@@ -134,6 +134,8 @@ class SigningSettings(BaseModel):
     sms_max_tries: int = 5
     sms_min_interval_s: int = 60
     sms_max_per_day: int = 5
+    # All openids together, per account: the owner's phone is not texted more than this.
+    sms_max_per_account_per_day: int = 20
     face_attempts_per_day: int = 5
     # Face provider per channel: Tencent Cloud FaceID 慧眼 or WeChat 人脸核身 2.0.
     face_provider_h5: Literal["tencent"] = "tencent"  # 人脸核身 2.0 is mini-program only
@@ -297,3 +299,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database.url.startswith("sqlite")
+
+    @property
+    def embedded_store_path(self) -> str | None:
+        """Where the in-process store keeps its state (None: nowhere, e.g. in-memory DB)."""
+        if self.store.embedded_path:
+            return self.store.embedded_path
+        _, sep, path = self.database.url.partition(":///")
+        if not self.is_sqlite or not sep or not path or path.startswith(":memory:"):
+            return None
+        return path.split("?", 1)[0] + ".store"

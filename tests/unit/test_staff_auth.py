@@ -41,21 +41,24 @@ def test_check_new_password_accepts_a_long_one() -> None:
 async def test_lockout_locks_after_five_failures_in_its_own_key_space() -> None:
     store = MemoryStore()
     lockout = StaffLockout(store, max_failures=5, lock_s=1800)
-    results = [await lockout.record_failure("wang.li") for _ in range(5)]
+    results = []
+    for _ in range(5):
+        attempt = await lockout.begin_attempt("wang.li")
+        results.append(await lockout.record_failure("wang.li", attempt))
     assert results[:4] == [None] * 4
     assert isinstance(results[4], StaffLocked)
     with pytest.raises(StaffLocked):
-        await lockout.ensure_unlocked("wang.li")
-    await lockout.ensure_unlocked("zhao.min")
+        await lockout.begin_attempt("wang.li")
+    assert await lockout.begin_attempt("zhao.min") == 1
     # Depositors' lockout keys (pwlock:<account id>) are untouched.
     assert await store.get("pwlock:wang.li") is None
 
 
 async def test_lockout_success_resets_the_count() -> None:
     lockout = StaffLockout(MemoryStore(), max_failures=2, lock_s=1800)
-    assert await lockout.record_failure("wang.li") is None
+    assert await lockout.record_failure("wang.li", await lockout.begin_attempt("wang.li")) is None
     await lockout.record_success("wang.li")
-    assert await lockout.record_failure("wang.li") is None
+    assert await lockout.begin_attempt("wang.li") == 1
 
 
 async def test_staff_and_depositor_tokens_live_in_different_key_spaces() -> None:

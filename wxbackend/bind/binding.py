@@ -62,12 +62,12 @@ async def verify_password(
     ctx: BindContext, *, account_id: int, password: str, channel: Channel, openid: str
 ) -> None:
     """Check the query password under the lockout; every failure is audited."""
-    await ctx.lockout.ensure_unlocked(account_id)
+    attempt = await ctx.lockout.begin_attempt(account_id)
     credential = await repo.get_credential(ctx.session, account_id)
     if credential is not None and await password_matches(password, credential.password_hash):
         await ctx.lockout.record_success(account_id)
         return
-    error = await ctx.lockout.record_failure(account_id)
+    error = await ctx.lockout.record_failure(account_id, attempt)
     ctx.audit.record(
         "password.verify",
         AuditOutcome.REFUSED,

@@ -10,6 +10,7 @@ import itertools
 import secrets
 from datetime import UTC, datetime, timedelta
 
+from wxbackend import metrics
 from wxbackend.clock import china_time_text
 from wxbackend.errors import DomainError, InvalidInput
 from wxbackend.store import Store
@@ -102,26 +103,37 @@ def check_new_password(password: str, *, id_no: str, mobile: str | None) -> None
 
 
 class Lockout:
-    """Counts wrong passwords per account in the shared store and locks after too many."""
+    """Counts password attempts per account in the shared store and locks after too many.
+
+    Each attempt is counted (one atomic increment) *before* the password is checked, so
+    however many guesses arrive at once, at most `max_failures` are ever checked per
+    lock period; the rest are refused as locked without touching the hash.
+    """
 
     def __init__(self, store: Store, *, max_failures: int, lock_s: int) -> None:
         self._store = store
         self._max = max_failures
         self._lock_s = lock_s
 
-    async def ensure_unlocked(self, account_id: int) -> None:
+    async def begin_attempt(self, account_id: int) -> int:
+        """Count one attempt; raises PasswordLocked once the allowance is spent."""
+        attempt = await self._store.incr(f"pwfail:{account_id}", ttl=self._lock_s)
         remaining = await self._store.ttl(f"pwlock:{account_id}")
         if remaining is not None:
             raise self._locked(remaining)
+        if attempt > self._max:
+            await self._store.set_if_absent(f"pwlock:{account_id}", "1", ttl=self._lock_s)
+            metrics.LOCKOUTS.labels(kind="depositor").inc()
+            raise self._locked(self._lock_s)
+        return attempt
 
-    async def record_failure(self, account_id: int) -> DomainError:
-        """Count a wrong password; returns the error to show (wrong, or now locked)."""
-        failures = await self._store.incr(f"pwfail:{account_id}", ttl=self._lock_s)
-        if failures >= self._max:
-            await self._store.set(f"pwlock:{account_id}", "1", ttl=self._lock_s)
-            await self._store.delete(f"pwfail:{account_id}")
+    async def record_failure(self, account_id: int, attempt: int) -> DomainError:
+        """The error for a wrong password at `attempt`: wrong, or now locked."""
+        if attempt >= self._max:
+            if await self._store.set_if_absent(f"pwlock:{account_id}", "1", ttl=self._lock_s):
+                metrics.LOCKOUTS.labels(kind="depositor").inc()
             return self._locked(self._lock_s)
-        left = self._max - failures
+        left = self._max - attempt
         return WrongPassword(f"密码错误，还可尝试{left}次。", attempts_left=left)
 
     async def record_success(self, account_id: int) -> None:

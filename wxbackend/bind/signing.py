@@ -148,9 +148,11 @@ async def submit_identity(ctx: BindContext, signing: Signing, *, name: str, id_n
     id_key = ctx.vault.lookup_hash("id_no", id_no).hex()
     day = Limit(ctx.settings.identity_attempts_per_openid_per_day, DAY)
     await ratelimit.hit(ctx.store, f"identity:openid:{signing.openid}", day)
+    # Per ID number *and* openid: wrong names typed by someone holding a person's ID
+    # number use up that someone's attempts, never the owner's own.
     await ratelimit.hit(
         ctx.store,
-        f"identity:id:{id_key}",
+        f"identity:id:{id_key}:{signing.openid}",
         Limit(ctx.settings.identity_attempts_per_id_per_day, DAY),
     )
     candidates = await fund.find_accounts_by_id_no(ctx.session, ctx.vault, id_no)
@@ -199,8 +201,15 @@ async def send_sms_code(ctx: BindContext, signing: Signing) -> str:
             f"验证码发送过于频繁，请{int(wait or interval)}秒后再试。",
             retry_after_s=int(wait or interval),
         )
+    # Per account and openid (another person who matched this identity cannot spend the
+    # owner's codes), and a wider cap per account against texting the owner's phone.
     await ratelimit.hit(
-        ctx.store, f"sms:day:{account.id}", Limit(ctx.settings.sms_max_per_day, DAY)
+        ctx.store,
+        f"sms:day:{account.id}:{signing.openid}",
+        Limit(ctx.settings.sms_max_per_day, DAY),
+    )
+    await ratelimit.hit(
+        ctx.store, f"sms:day:{account.id}", Limit(ctx.settings.sms_max_per_account_per_day, DAY)
     )
     code = f"{secrets.randbelow(10**6):06d}"
     record = {"hash": _code_hash(signing, code)}

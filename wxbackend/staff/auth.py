@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wxbackend import metrics
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind.passwords import hash_password, password_matches
@@ -83,25 +84,33 @@ def check_new_password(password: str, *, username: str) -> None:
 
 
 class StaffLockout:
-    """Wrong passwords per username, in a key space apart from depositors' lockout."""
+    """Password attempts per username, in a key space apart from depositors' lockout.
+
+    Counted before the password is checked (see bind.passwords.Lockout): at most
+    `max_failures` guesses are checked per lock period, however many arrive at once.
+    """
 
     def __init__(self, store: Store, *, max_failures: int = MAX_FAILURES, lock_s: int = LOCK_S):
         self._store = store
         self._max = max_failures
         self._lock_s = lock_s
 
-    async def ensure_unlocked(self, username: str) -> None:
+    async def begin_attempt(self, username: str) -> int:
+        attempt = await self._store.incr(f"staff:pwfail:{username}", ttl=self._lock_s)
         remaining = await self._store.ttl(f"staff:pwlock:{username}")
         if remaining is not None:
             raise self._locked(remaining)
+        if attempt > self._max:
+            await self._store.set_if_absent(f"staff:pwlock:{username}", "1", ttl=self._lock_s)
+            raise self._locked(self._lock_s)
+        return attempt
 
-    async def record_failure(self, username: str) -> StaffLocked | None:
-        """Count a wrong password; returns the lock error once the limit is reached."""
-        failures = await self._store.incr(f"staff:pwfail:{username}", ttl=self._lock_s)
-        if failures < self._max:
+    async def record_failure(self, username: str, attempt: int) -> StaffLocked | None:
+        """The lock error once this failed attempt spent the allowance."""
+        if attempt < self._max:
             return None
-        await self._store.set(f"staff:pwlock:{username}", "1", ttl=self._lock_s)
-        await self._store.delete(f"staff:pwfail:{username}")
+        if await self._store.set_if_absent(f"staff:pwlock:{username}", "1", ttl=self._lock_s):
+            metrics.LOCKOUTS.labels(kind="staff").inc()
         return self._locked(self._lock_s)
 
     async def record_success(self, username: str) -> None:
@@ -135,17 +144,20 @@ async def log_in(
         await ratelimit.hit(store, f"staff:login:client:{client}", PER_CLIENT)
         await ratelimit.hit(store, f"staff:login:user:{username}", PER_USERNAME)
         lockout = StaffLockout(store)
-        await lockout.ensure_unlocked(username)
+        attempt = await lockout.begin_attempt(username)
     except DomainError as exc:
         audit.record("staff.login", AuditOutcome.REFUSED, openid=who, reason=_code(exc))
+        metrics.LOGINS.labels(kind="staff", outcome="refused").inc()
         raise
     matches = await password_matches(password, user.password_hash if user else _DUMMY_HASH)
     if user is None or not user.active or not matches:
-        locked = await lockout.record_failure(username)
+        locked = await lockout.record_failure(username, attempt)
         reason = "unknown_user" if user is None else ("disabled" if matches else "wrong_password")
         audit.record("staff.login", AuditOutcome.REFUSED, openid=who, reason=reason)
+        metrics.LOGINS.labels(kind="staff", outcome="failed").inc()
         raise locked or StaffLoginFailed()
     await lockout.record_success(username)
+    metrics.LOGINS.labels(kind="staff", outcome="ok").inc()
     audit.record("staff.login", AuditOutcome.OK, openid=who)
     token = await sessions.create(staff_id=user.id, username=user.username)
     return StaffLogin(token=token, staff=Staff(user.id, user.username, user.role))

@@ -8,10 +8,12 @@ import structlog
 
 from wxbackend.config import StoreSettings
 from wxbackend.store.base import LockNotAcquired, Store, hold_lock
+from wxbackend.store.durable import DurableMemoryStore
 from wxbackend.store.memory import MemoryStore
 from wxbackend.store.redis import RedisStore
 
 __all__ = [
+    "DurableMemoryStore",
     "LockNotAcquired",
     "MemoryStore",
     "RedisStore",
@@ -24,10 +26,13 @@ __all__ = [
 log = structlog.get_logger(__name__)
 
 
-def create_store(settings: StoreSettings) -> Store:
-    """Redis when a URL is configured; otherwise an in-process store (one process only)."""
+def create_store(settings: StoreSettings, *, durable_path: str | None = None) -> Store:
+    """Redis when a URL is configured; otherwise an in-process store (one process only),
+    kept in the file `durable_path` across restarts when one is given."""
     if settings.redis_url:
-        return RedisStore(settings.redis_url, prefix=settings.key_prefix)
+        return RedisStore.from_settings(settings)
+    if durable_path:
+        return DurableMemoryStore(durable_path, prefix=settings.key_prefix)
     return MemoryStore(prefix=settings.key_prefix)
 
 

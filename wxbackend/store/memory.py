@@ -22,9 +22,16 @@ class MemoryStore:
         if item is None:
             return None
         if item[1] <= time.monotonic():
-            del self._data[self._prefix + key]
+            self._drop(key)
             return None
         return item
+
+    def _put(self, key: str, value: str, expiry: float) -> None:
+        """Every write goes through here (a durable subclass also writes it to disk)."""
+        self._data[self._prefix + key] = (value, expiry)
+
+    def _drop(self, key: str) -> None:
+        self._data.pop(self._prefix + key, None)
 
     @staticmethod
     def _expiry(ttl: float | None) -> float:
@@ -35,12 +42,12 @@ class MemoryStore:
         return None if item is None else item[0]
 
     async def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
-        self._data[self._prefix + key] = (value, self._expiry(ttl))
+        self._put(key, value, self._expiry(ttl))
 
     async def set_if_absent(self, key: str, value: str, *, ttl: float | None = None) -> bool:
         if self._live(key) is not None:
             return False
-        self._data[self._prefix + key] = (value, self._expiry(ttl))
+        self._put(key, value, self._expiry(ttl))
         return True
 
     async def set_if_absent_each(
@@ -50,7 +57,7 @@ class MemoryStore:
         for key, value, ttl in items:
             item = self._live(key)
             if item is None:
-                self._data[self._prefix + key] = (value, self._expiry(ttl))
+                self._put(key, value, self._expiry(ttl))
                 found.append(None)
                 continue
             found.append(item[0])
@@ -59,22 +66,23 @@ class MemoryStore:
         return found
 
     async def delete(self, key: str) -> None:
-        self._data.pop(self._prefix + key, None)
+        self._drop(key)
 
     async def delete_if_equals(self, key: str, value: str) -> bool:
         item = self._live(key)
         if item is None or item[0] != value:
             return False
-        del self._data[self._prefix + key]
+        self._drop(key)
         return True
 
     async def incr(self, key: str, amount: int = 1, *, ttl: float | None = None) -> int:
+        # No await between the read and the write: atomic for every task of this process.
         item = self._live(key)
         if item is None:
-            self._data[self._prefix + key] = (str(amount), self._expiry(ttl))
+            self._put(key, str(amount), self._expiry(ttl))
             return amount
         value = int(item[0]) + amount
-        self._data[self._prefix + key] = (str(value), item[1])
+        self._put(key, str(value), item[1])
         return value
 
     async def ttl(self, key: str) -> float | None:

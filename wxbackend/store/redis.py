@@ -5,7 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, cast
 
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from wxbackend.config import StoreSettings
 
 # Compare-and-delete must be atomic, or a slow holder could drop a lock a newer holder took.
 _DELETE_IF_EQUALS = """
@@ -52,12 +58,35 @@ class RedisStore:
 
     shared_between_processes = True
 
-    def __init__(self, url: str, prefix: str = "wxb:") -> None:
-        self._redis: Redis = Redis.from_url(url, decode_responses=True)
+    def __init__(self, url: str, prefix: str = "wxb:", *, redis: Redis | None = None) -> None:
+        self._redis: Redis = redis or Redis.from_url(url, decode_responses=True)
         self._prefix = prefix
         self._delete_if_equals = self._redis.register_script(_DELETE_IF_EQUALS)
         self._incr_with_ttl = self._redis.register_script(_INCR_WITH_TTL)
         self._set_if_absent_each = self._redis.register_script(_SET_IF_ABSENT_EACH)
+
+    @classmethod
+    def from_settings(cls, settings: StoreSettings) -> RedisStore:
+        """A store that survives a Redis restart and a burst beyond its pool.
+
+        A burst waits up to pool_timeout_s for a connection instead of failing at once;
+        a connection that died with its server (restart) is retried on a fresh one, and
+        idle ones are pinged before use, so a restart costs a retry, not an error.
+        """
+        if not settings.redis_url:
+            raise ValueError("RedisStore needs store.redis_url")
+        pool = BlockingConnectionPool.from_url(
+            settings.redis_url,
+            decode_responses=True,
+            max_connections=settings.max_connections,
+            timeout=settings.pool_timeout_s,
+            socket_timeout=settings.socket_timeout_s,
+            socket_connect_timeout=settings.socket_timeout_s,
+            health_check_interval=settings.health_check_interval_s,
+            retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), retries=2),
+            retry_on_error=[RedisConnectionError, RedisTimeoutError, ConnectionResetError],
+        )
+        return cls(settings.redis_url, prefix=settings.key_prefix, redis=Redis.from_pool(pool))
 
     @property
     def client(self) -> Redis:
