@@ -85,6 +85,16 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    @event.listens_for(engine.sync_engine, "savepoint")
+    def _on_savepoint(conn: Any, _name: str) -> None:
+        # The sqlite3 driver begins a transaction only before a write, so a SAVEPOINT
+        # issued first opened one of its own and its RELEASE committed it: the work of a
+        # savepoint (an idempotency key reserved) outlived the rollback of its request.
+        # Begin the outer transaction first, as every other database does.
+        driver = conn.connection.dbapi_connection
+        if not driver._connection.in_transaction:
+            conn.exec_driver_sql("BEGIN")
+
 
 def create_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

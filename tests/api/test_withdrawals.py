@@ -177,6 +177,9 @@ async def test_documents_are_checked_and_complete_the_application(world: World) 
     ok = await upload("purchase_contract", "../../etc/合同.pdf", PDF)
     assert ok["status"] == 201
     assert ok["filename"] == "合同.pdf"
+    # Finding 12: a %PDF- + HTML polyglot named p.html kept its .html name.
+    polyglot = await upload("purchase_contract", "p.html", PDF + b"<html><script>x</script>")
+    assert (polyglot["status"], polyglot["filename"]) == (201, "p.pdf")
     await upload("purchase_invoice", "invoice.png", PNG)
     after = (await world.call(who.token, "GET", f"/api/withdrawals/{created['id']}")).json()
     assert after["status"] == "under_review"
@@ -202,3 +205,16 @@ async def test_kinds_are_listed_from_the_rules_file(world: World) -> None:
     assert by_kind["rent"]["max_amount"] == 450_000
     assert by_kind["retirement"]["closes_account"] is True
     assert by_kind["purchase"]["documents"][0]["name"] == "购房合同"
+
+
+async def test_a_refused_application_does_not_keep_its_idempotency_key(world: World) -> None:
+    # Finding 10: on SQLite the key's reservation committed on its own, so a retry of a
+    # refused application (after fixing what was wrong) got 409 for 48 hours.
+    who = await applicant(world, card=False)
+    key = "k-" + secrets.token_hex(6)
+    refused = await _apply(world, who, {"kind": "rent", "amount": "1000.00"}, key)
+    assert refused.json()["code"] == "withdrawal.no_card", refused.text
+    async with session_scope(world.sessionmaker) as session:
+        await make_card(session, world.vault, who.person.account)
+    retried = await _apply(world, who, {"kind": "rent", "amount": "1000.00"}, key)
+    assert retried.status_code == 201, retried.text

@@ -35,10 +35,16 @@ def sniff_type(content: bytes) -> str | None:
     return None
 
 
-def safe_filename(name: str | None) -> str:
+_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png", "application/pdf": ".pdf"}
+
+
+def safe_filename(name: str | None, content_type: str) -> str:
+    """The upload's name without path or odd characters, ending in its real type's
+    extension: a %PDF- file named p.html is kept as p.pdf, never as a page."""
     base = (name or "document").replace("\\", "/").rsplit("/", 1)[-1]
     cleaned = _SAFE_NAME.sub("_", base).strip("._") or "document"
-    return cleaned[-100:]
+    stem, dot, _extension = cleaned.rpartition(".")
+    return (stem if dot and stem else cleaned)[-96:] + _EXTENSIONS[content_type]
 
 
 async def attach_document(
@@ -68,7 +74,7 @@ async def attach_document(
     document = WithdrawalDocument(
         withdrawal_id=withdrawal.id,
         kind=kind,
-        filename=safe_filename(filename),
+        filename=safe_filename(filename, content_type),
         content_type=content_type,
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
