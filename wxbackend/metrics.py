@@ -35,6 +35,9 @@ CALLBACK_SECONDS = Histogram(
     ["outcome"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.0, 3.0, 4.0, 4.5, 5.0, 10.0),
 )
+CALLBACK_APOLOGIES = Counter(
+    "wxb_callback_apologies_total", "Callbacks answered with the apology (a store or bug)"
+)
 DEADLINE_FALLBACKS = Counter(
     "wxb_callback_deadline_fallbacks_total",
     "Callbacks answered 'success' at the deadline; the reply went out later",

@@ -59,7 +59,7 @@ class World:
             account = await make_account(session, self.vault, months_of_deposits=3, **overrides)
             return Person(
                 account,
-                account.name,
+                fund.reveal_name(self.vault, account),
                 fund.reveal_id_no(self.vault, account),
                 fund.reveal_mobile(self.vault, account) or "",
             )

@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from collections.abc import Sequence
+
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests.api.edge_app import fake_gateways
+from tests.api.test_callback_delivery import CountingHandler, post, running_app, with_budget
 from wxbackend.callback.runtime import callback_crypto
 from wxbackend.callback.simulator import SimulatedUser
 from wxbackend.config import Settings
+from wxbackend.db import create_sessionmaker
+from wxbackend.notify.delivery import deliver_due
+from wxbackend.notify.runner import build_notifier
+from wxbackend.security.pii import Vault
+from wxbackend.store import MemoryStore, Store
+from wxbackend.wechat.fakes import FakeOfficialAccount
 
 URL = "/wechat/callback"
 
@@ -53,3 +66,54 @@ async def test_unsigned_fields_beside_encrypt_do_not_make_the_reply_plaintext(
     reply = user.read_reply(response.content)
     assert reply is not None
     assert reply.fields["ToUserName"] == "o-hardening-1"
+
+
+class PausedStore(MemoryStore):
+    """A store whose server stopped answering (SIGSTOP): every call hangs."""
+
+    async def set_if_absent_each(
+        self, items: Sequence[tuple[str, str, float | None]]
+    ) -> list[str | None]:
+        await asyncio.sleep(30)
+        raise AssertionError("unreachable")
+
+
+async def test_a_store_that_does_not_answer_still_lets_the_reply_meet_the_deadline(
+    settings: Settings, user: SimulatedUser
+) -> None:
+    # Finding 16: the delivery claim ran outside the reply budget: answered after 5 s.
+    handler = CountingHandler()
+    budget = 1.0
+    async with running_app(with_budget(settings, budget), PausedStore(), handler) as (
+        app,
+        client,
+        _outbox,
+    ):
+        started = time.perf_counter()
+        response = await post(client, user.sign(user.text("计数"), mode="safe"))
+        took = time.perf_counter() - started
+        apology = app.state.wechat_callback.content["apology"]
+    assert took < budget + 0.5
+    reply = user.read_reply(response.content)
+    assert reply is not None
+    assert reply.text == apology
+
+
+async def test_a_late_reply_that_fails_is_retried_through_the_outbox(
+    settings: Settings, store: Store, user: SimulatedUser, engine: AsyncEngine, vault: Vault
+) -> None:
+    # Finding 15: late customer-service replies that failed were dropped, never retried.
+    handler = CountingHandler(delay_s=0.6)
+    async with running_app(with_budget(settings, 0.2), store, handler) as (_, client, outbox):
+        outbox.fail_next(-1, "system busy")
+        response = await post(client, user.sign(user.text("计数"), mode="safe"))
+        assert response.text == "success"
+    assert outbox.sent_texts == []
+    later = FakeOfficialAccount()
+    gateways = fake_gateways()
+    gateways.wechat_oa = later
+    notifier = build_notifier(
+        settings, sessionmaker=create_sessionmaker(engine), vault=vault, gateways=gateways
+    )
+    await deliver_due(notifier)
+    assert [(s.openid, s.text) for s in later.sent_texts] == [(user.openid, "第1次处理")]

@@ -74,7 +74,7 @@ async def test_h5_signup_to_paid_rent_withdrawal_in_chromium(
         await page.check("#f-agree")
         await page.click("#agree-submit")
 
-        await page.fill("#f-name", account.name)
+        await page.fill("#f-name", fund.reveal_name(vault, account))
         await page.fill("#f-id_no", id_no)
         await shot("signup-identity")
         await page.click("#identity-submit")

@@ -85,7 +85,10 @@ async def _signed_up_client(
     auth = {"Authorization": f"Bearer {login.json()['token']}"}
     mobile = fund.reveal_mobile(vault, account) or ""
     version = (await client.get("/api/signing", headers=auth)).json()["agreement_version"]
-    identity = {"name": account.name, "id_no": fund.reveal_id_no(vault, account)}
+    identity = {
+        "name": fund.reveal_name(vault, account),
+        "id_no": fund.reveal_id_no(vault, account),
+    }
     for path, body in (
         ("/api/signing/agreement", {"version": version}),
         ("/api/signing/identity", identity),

@@ -115,7 +115,7 @@ async def test_demo_identities_are_findable_and_in_their_states(
             found = await service.find_accounts_by_id_no(s, vault, identity.id_no)
             assert [a.account_no for a in found] == [identity.account_no]
             account = found[0]
-            assert account.name == identity.name
+            assert service.reveal_name(vault, account) == identity.name
             assert account.status is identity.status
             assert service.reveal_id_no(vault, account) == identity.id_no
             assert service.reveal_mobile(vault, account) == identity.mobile

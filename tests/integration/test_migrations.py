@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from wxbackend.app import SchemaBehind, create_app
 from wxbackend.config import DatabaseSettings, Settings
 from wxbackend.db import create_engine
 from wxbackend.migrations.models import Base
+from wxbackend.security.pii import Vault
 
 
 def _diff(connection: Connection) -> list[object]:
@@ -47,3 +49,68 @@ async def test_service_refuses_to_start_on_a_schema_that_is_behind(
         assert await schema.current_revision(engine) == schema.head_revision()
     finally:
         await engine.dispose()
+
+
+@pytest.fixture
+async def database_at_0004(tmp_path: Path) -> AsyncIterator[str]:
+    from tests.conftest import BACKEND, _create_pg_database, _drop_pg_database
+
+    if BACKEND == "services":
+        name = f"wxb_0004_{secrets.token_hex(4)}"
+        url = await _create_pg_database(name)
+    else:
+        url = f"sqlite+aiosqlite:///{tmp_path / 'at-0004.db'}"
+    await asyncio.to_thread(schema.upgrade, url, "0004")
+    yield url
+    if BACKEND == "services":
+        await _drop_pg_database(name)
+
+
+async def test_0005_seals_the_names_already_stored(database_at_0004: str, vault: Vault) -> None:
+    # Finding 14: names were the one personal field in plaintext next to balances.
+    from datetime import UTC, date, datetime
+
+    from sqlalchemy import text
+
+    from wxbackend.fund import service as fund
+    from wxbackend.fund.models import FundAccount
+
+    engine = create_engine(DatabaseSettings(url=database_at_0004))
+    now = datetime.now(UTC)
+    sealed = vault.seal("110101199003077777")
+    async with engine.begin() as connection:
+        await connection.execute(
+            text(
+                "INSERT INTO employer (id, code, name, created_at) "
+                "VALUES (1, 'E1', '示范单位', :now)"
+            ),
+            {"now": now},
+        )
+        await connection.execute(
+            text(
+                "INSERT INTO fund_account (id, account_no, name, id_no_enc, id_no_hash, "
+                "pii_key_id, employer_id, status, deposit_base, employer_ratio_bp, "
+                "employee_ratio_bp, opened_on, balance, created_at, updated_at) VALUES "
+                "(1, '100100000001', '欧阳娜娜', :enc, :hash, :kid, 1, 'normal', 500000, "
+                "1200, 1200, :opened, 0, :now, :now)"
+            ),
+            {
+                "enc": sealed.blob,
+                "hash": vault.lookup_hash("id_no", "110101199003077777"),
+                "kid": sealed.key_id,
+                "opened": date(2020, 1, 1),
+                "now": now,
+            },
+        )
+    await asyncio.to_thread(schema.upgrade, database_at_0004)
+    async with engine.connect() as connection:
+        raw = (await connection.execute(text("SELECT * FROM fund_account"))).one()
+    assert "欧阳娜娜" not in repr(tuple(raw))
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    async with AsyncSession(engine) as session:
+        account = await session.get(FundAccount, 1)
+        assert account is not None
+        assert account.name_masked == "欧阳**"
+        assert fund.reveal_name(vault, account) == "欧阳娜娜"
+    await engine.dispose()

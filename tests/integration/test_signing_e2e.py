@@ -38,7 +38,7 @@ async def person(engine: AsyncEngine, vault: Vault) -> tuple[str, str, str]:
     async with session_scope(create_sessionmaker(engine)) as session:
         account = await make_account(session, vault, name="周杰", months_of_deposits=3)
         return (
-            account.name,
+            fund.reveal_name(vault, account),
             fund.reveal_id_no(vault, account),
             fund.reveal_mobile(vault, account) or "",
         )

@@ -30,7 +30,7 @@ from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund import calc
 from wxbackend.fund.models import ACCOUNT_STATUS_NAMES, Deposit, FundAccount
-from wxbackend.security.masking import mask_account_no, mask_name
+from wxbackend.security.masking import mask_account_no
 from wxbackend.withdraw import service as withdrawals
 from wxbackend.withdraw.rules import RuleBook
 from wxbackend.withdraw.views import withdrawal_view
@@ -69,7 +69,7 @@ async def get_overview(
     )
     return OverviewRead(
         account_no=mask_account_no(account.account_no),
-        name=mask_name(account.name),
+        name=account.name_masked,
         employer=display.mask_employer(employer or ""),
         status=account.status,
         status_label=ACCOUNT_STATUS_NAMES[account.status],
@@ -122,7 +122,7 @@ async def recent_deposits(
         end=date(today.year, 12, 31),
     )
     return RecentDeposits(
-        name=mask_name(account.name),
+        name=account.name_masked,
         status=account.status,
         status_label=ACCOUNT_STATUS_NAMES[account.status],
         status_note=display.STATUS_NOTES[account.status],

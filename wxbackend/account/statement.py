@@ -21,7 +21,7 @@ from wxbackend.errors import NotFound
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import ACCOUNT_STATUS_NAMES, EntryType
 from wxbackend.money import format_yuan
-from wxbackend.security.masking import mask_account_no, mask_id_no, mask_name
+from wxbackend.security.masking import mask_account_no, mask_id_no
 from wxbackend.security.pii import Vault
 
 _templates = Environment(
@@ -101,7 +101,7 @@ async def build_statement(
     return Statement(
         year=year,
         generated_on=today,
-        name=mask_name(account.name),
+        name=account.name_masked,
         account_no=mask_account_no(account.account_no),
         id_no=mask_id_no(fund.reveal_id_no(vault, account)),
         employer=display.mask_employer(employer),

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from wxbackend import metrics
 from wxbackend.auth.errors import OAuthStateInvalid, login_error
 from wxbackend.auth.sessions import SessionStore
 from wxbackend.enums import Channel
@@ -33,7 +34,9 @@ async def login_mini_program(
     try:
         result = await mp.code_to_session(js_code)
     except WeChatApiError as exc:
+        metrics.LOGINS.labels(kind="miniprogram", outcome="failed").inc()
         raise login_error(exc) from exc
+    metrics.LOGINS.labels(kind="miniprogram", outcome="ok").inc()
     # session_key is not kept: nothing here decrypts mini-program data (minimum collection).
     token = await sessions.create(
         channel=Channel.MINI_PROGRAM, openid=result.openid, unionid=result.unionid
@@ -103,7 +106,9 @@ async def finish_oauth(
     try:
         identity = await oa.oauth_identity(code)
     except WeChatApiError as exc:
+        metrics.LOGINS.labels(kind="h5", outcome="failed").inc()
         raise login_error(exc) from exc
+    metrics.LOGINS.labels(kind="h5", outcome="ok").inc()
     token = await sessions.create(
         channel=Channel.OFFICIAL_ACCOUNT, openid=identity.openid, unionid=identity.unionid
     )

@@ -31,7 +31,7 @@ from wxbackend.bind.schemas import (
 )
 from wxbackend.deps import MiniProgramDep, SettingsDep
 from wxbackend.enums import Channel
-from wxbackend.security.masking import mask_account_no, mask_name
+from wxbackend.security.masking import mask_account_no
 
 router = APIRouter(tags=["signing and binding"])
 
@@ -143,7 +143,7 @@ async def binding_status(ctx: BindContextDep, user: CurrentUser) -> BindingRead:
         bound=True,
         channel=user.channel,
         account_no=mask_account_no(account.account_no),
-        name=mask_name(account.name),
+        name=account.name_masked,
     )
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wxbackend import metrics
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.bind import repository as repo
 from wxbackend.bind.context import BindContext
@@ -66,7 +67,9 @@ async def verify_password(
     credential = await repo.get_credential(ctx.session, account_id)
     if credential is not None and await password_matches(password, credential.password_hash):
         await ctx.lockout.record_success(account_id)
+        metrics.LOGINS.labels(kind="password", outcome="ok").inc()
         return
+    metrics.LOGINS.labels(kind="password", outcome="failed").inc()
     error = await ctx.lockout.record_failure(account_id, attempt)
     ctx.audit.record(
         "password.verify",

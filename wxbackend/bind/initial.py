@@ -12,7 +12,6 @@ from wxbackend.bind.passwords import generate_initial_password, hash_password
 from wxbackend.clock import now
 from wxbackend.errors import NotFound
 from wxbackend.fund import service as fund
-from wxbackend.security.masking import mask_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +47,6 @@ async def issue_initial_passwords(
             credential.password_hash = hashed
             credential.is_initial = True
             credential.set_at = now()
-        sheet.append(SheetRow(account.account_no, mask_name(account.name), password))
+        sheet.append(SheetRow(account.account_no, account.name_masked, password))
     await session.flush()
     return sheet

@@ -157,7 +157,12 @@ async def submit_identity(ctx: BindContext, signing: Signing, *, name: str, id_n
     )
     candidates = await fund.find_accounts_by_id_no(ctx.session, ctx.vault, id_no)
     account = next(
-        (a for a in candidates if a.name == name and a.status is not AccountStatus.CLOSED), None
+        (
+            a
+            for a in candidates
+            if a.status is not AccountStatus.CLOSED and fund.reveal_name(ctx.vault, a) == name
+        ),
+        None,
     )
     if account is None:
         audit_refusal(ctx, signing, "signing.identity", "identity_not_matched")
@@ -241,7 +246,9 @@ async def verify_sms_code(ctx: BindContext, signing: Signing, *, code: str) -> N
 
 async def _face_identity(ctx: BindContext, signing: Signing) -> FaceIdentity:
     account = await signing_account(ctx, signing)
-    return FaceIdentity(name=account.name, id_no=fund.reveal_id_no(ctx.vault, account))
+    return FaceIdentity(
+        name=fund.reveal_name(ctx.vault, account), id_no=fund.reveal_id_no(ctx.vault, account)
+    )
 
 
 async def start_face(ctx: BindContext, signing: Signing, *, redirect_url: str) -> FaceStart:

@@ -19,6 +19,7 @@ import structlog
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from wxbackend import metrics
 from wxbackend.callback import verification as verify
 from wxbackend.callback.crypto import CiphertextRejected, WrongAppId
 from wxbackend.callback.errors import (
@@ -65,10 +66,13 @@ class CallbackEndpoint:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         app = scope["app"]
         query = verify.CallbackQuery.from_query_string(scope["query_string"])
+        started = time.perf_counter()
         try:
             if scope["method"] == "POST":
                 reply = await receive_message(app.state, query, scope, receive)
                 content_type = _PLAIN if reply == NO_REPLY else _XML
+                outcome = "success" if reply == NO_REPLY else "reply"
+                metrics.callback_answered(outcome, time.perf_counter() - started)
             elif scope["method"] in ("GET", "HEAD"):
                 reply = await verify_url(app.state, query)
                 content_type = _PLAIN
@@ -76,6 +80,8 @@ class CallbackEndpoint:
                 await _method_not_allowed(send)
                 return
         except DomainError as exc:
+            if scope["method"] == "POST":
+                metrics.callback_answered("refused", time.perf_counter() - started)
             # As a route's would be: rendered by the handler the app registered.
             for cls in type(exc).__mro__:
                 handler = app.exception_handlers.get(cls)
@@ -173,6 +179,7 @@ async def receive_message(
         # E.g. the store is unreachable: still answer, or WeChat shows the user
         # "该公众号暂时无法提供服务".
         log.exception("callback.dispatch_failed", msg_type=message.msg_type)
+        metrics.CALLBACK_APOLOGIES.inc()
         apology = TextReply(runtime.content["apology"])
         reply = render_reply(apology, to=message, now=int(time.time()))
     if reply == NO_REPLY or mode != "safe":

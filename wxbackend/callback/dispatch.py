@@ -4,21 +4,36 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Coroutine, Generator
+from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
 import structlog
 
+from wxbackend import metrics
 from wxbackend.callback.deliveries import DeliveryRecords
 from wxbackend.callback.replies import NO_REPLY, render_reply
 from wxbackend.callback.verification import NonceRecord
+from wxbackend.db import session_scope
 from wxbackend.handlers.messages import InboundMessage, Reply, TextReply, reply_as_text
 from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
+from wxbackend.notify import service as notify
 from wxbackend.wechat.gateway import OfficialAccountApi
 
 log = structlog.get_logger(__name__)
 
 OutboxSource = Callable[[], OfficialAccountApi | None]
+
+# After the reply budget, how much longer a store write may hold the answer back.
+_STORE_GRACE_S = 0.4
+
+
+async def _within(seconds: float, operation: Awaitable[None], *, step: str) -> None:
+    """A store write that only helps (dedupe records): given up when slow or failing."""
+    try:
+        async with asyncio.timeout(seconds):
+            await operation
+    except Exception as exc:  # timeout or a store error: the reply goes out regardless
+        log.warning("callback.store_timeout", step=step, error=type(exc).__name__)
 
 
 class CallbackDispatcher:
@@ -58,15 +73,29 @@ class CallbackDispatcher:
         deadline = loop.time() + self.budget_s
         records = DeliveryRecords(ctx.store, lease_s=self.budget_s + 5.0, keep_s=self.keep_s)
         key = message.delivery_key
-        claimed = await records.claim(key, nonce=nonce)
+        try:
+            # The store's answers count against the reply budget too: a store that does
+            # not answer in time gets the user an apology now, not WeChat's retry later.
+            async with asyncio.timeout_at(deadline):
+                claimed = await records.claim(key, nonce=nonce)
+        except TimeoutError:
+            log.warning("callback.store_timeout", step="claim", msg_type=message.msg_type)
+            metrics.dependency_error("store")
+            metrics.CALLBACK_APOLOGIES.inc()
+            return self._apology(message, ctx)
         while True:
             if claimed:
                 return await self._first_attempt(message, ctx, records, deadline, outbox)
-            outcome = await records.wait(key, until=deadline)
-            if outcome.state == "unclaimed" and loop.time() < deadline:
-                # The first attempt's worker died; take over.
-                claimed = await records.claim(key)
-                continue
+            try:
+                async with asyncio.timeout_at(deadline + _STORE_GRACE_S):
+                    outcome = await records.wait(key, until=deadline)
+                    if outcome.state == "unclaimed" and loop.time() < deadline:
+                        # The first attempt's worker died; take over.
+                        claimed = await records.claim(key)
+                        continue
+            except TimeoutError:
+                log.warning("callback.store_timeout", step="wait", msg_type=message.msg_type)
+                return NO_REPLY
             log.info("callback.redelivery", msg_type=message.msg_type, state=outcome.state)
             if outcome.state == "done" and outcome.body is not None:
                 return outcome.body
@@ -95,13 +124,14 @@ class CallbackDispatcher:
         try:
             reply = await asyncio.wait_for(asyncio.shield(task), timeout=remaining)
         except TimeoutError:
-            await records.defer(message.delivery_key)
-            self._spawn(self._send_later(task, message, outbox))
+            await _within(_STORE_GRACE_S, records.defer(message.delivery_key), step="defer")
+            self._spawn(self._send_later(task, message, ctx, outbox))
             log.info("callback.deferred", msg_type=message.msg_type, budget_s=self.budget_s)
+            metrics.DEADLINE_FALLBACKS.inc()
             return NO_REPLY
         except asyncio.CancelledError:
             # The connection went away; the user still gets the answer.
-            self._spawn(self._defer_and_send(task, message, records, outbox))
+            self._spawn(self._defer_and_send(task, message, ctx, records, outbox))
             raise
         return await self._finish(message, records, reply)
 
@@ -110,8 +140,14 @@ class CallbackDispatcher:
         message: InboundMessage, records: DeliveryRecords, reply: Reply | None
     ) -> str:
         body = NO_REPLY if reply is None else render_reply(reply, to=message, now=int(time.time()))
-        await records.finish(message.delivery_key, body)
+        # A slow store must not hold the answer back: the record only dedupes retries.
+        await _within(_STORE_GRACE_S, records.finish(message.delivery_key, body), step="finish")
         return body
+
+    @staticmethod
+    def _apology(message: InboundMessage, ctx: HandlerContext) -> str:
+        apology = TextReply(ctx.content["apology"])
+        return render_reply(apology, to=message, now=int(time.time()))
 
     async def _run_handler(self, message: InboundMessage, ctx: HandlerContext) -> Reply | None:
         try:
@@ -120,34 +156,57 @@ class CallbackDispatcher:
             log.exception(
                 "callback.handler_failed", msg_type=message.msg_type, wechat_event=message.event
             )
+            metrics.CALLBACK_APOLOGIES.inc()
             return TextReply(ctx.content["apology"])
 
     async def _defer_and_send(
         self,
         task: asyncio.Task[Reply | None],
         message: InboundMessage,
+        ctx: HandlerContext,
         records: DeliveryRecords,
         outbox: OutboxSource,
     ) -> None:
-        await records.defer(message.delivery_key)
-        await self._send_later(task, message, outbox)
+        await _within(_STORE_GRACE_S, records.defer(message.delivery_key), step="defer")
+        await self._send_later(task, message, ctx, outbox)
 
     async def _send_later(
-        self, task: asyncio.Task[Reply | None], message: InboundMessage, outbox: OutboxSource
+        self,
+        task: asyncio.Task[Reply | None],
+        message: InboundMessage,
+        ctx: HandlerContext,
+        outbox: OutboxSource,
     ) -> None:
         reply = await task
         if reply is None:
             return
+        text = reply_as_text(reply)
         api = outbox()
-        if api is None:
-            log.error("callback.late_reply_dropped", reason="no official-account gateway")
-            return
         try:
-            await api.send_text(message.openid, reply_as_text(reply))
-        except Exception:
-            log.exception("callback.late_reply_failed", msg_type=message.msg_type)
+            if api is None:
+                raise RuntimeError("no official-account gateway")
+            await api.send_text(message.openid, text)
+        except Exception as exc:
+            log.warning("callback.late_reply_failed", msg_type=message.msg_type, error=repr(exc))
+            await self._queue_late_reply(message, ctx, text)
         else:
             log.info("callback.late_reply_sent", msg_type=message.msg_type)
+            metrics.LATE_REPLIES.labels(outcome="sent").inc()
+
+    @staticmethod
+    async def _queue_late_reply(message: InboundMessage, ctx: HandlerContext, text: str) -> None:
+        """Into the outbox: the worker retries it like any notice (`wxbackend outbox`)."""
+        if ctx.sessionmaker is None:
+            log.error("callback.late_reply_dropped", reason="no database")
+            return
+        try:
+            async with session_scope(ctx.sessionmaker) as session:
+                await notify.enqueue_late_reply(session, openid=message.openid, text=text)
+        except Exception:
+            log.exception("callback.late_reply_dropped", msg_type=message.msg_type)
+        else:
+            log.info("callback.late_reply_queued", msg_type=message.msg_type)
+            metrics.LATE_REPLIES.labels(outcome="queued").inc()
 
 
 class _Continue:

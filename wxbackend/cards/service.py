@@ -201,7 +201,7 @@ async def _verify(
     if not info.is_debit:
         raise CreditCardRefused()
     result = await verifier.verify_4e(
-        name=account.name,
+        name=fund.reveal_name(ctx.vault, account),
         id_no=fund.reveal_id_no(ctx.vault, account),
         card_no=card_no,
         mobile=mobile,

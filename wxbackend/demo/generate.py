@@ -22,6 +22,7 @@ from wxbackend.fund.models import LoanStatus
 from wxbackend.importer.creditcode import make_credit_code
 from wxbackend.money import format_yuan
 from wxbackend.points import service as points_service
+from wxbackend.security.masking import mask_name
 from wxbackend.security.pii import Vault
 
 DOCS_PATH = "docs/demo.md"
@@ -130,7 +131,8 @@ def _account_row(
     mobile_sealed = vault.seal(spec.person.mobile)
     return {
         "account_no": spec.account_no,
-        "name": spec.person.name,
+        "name_masked": mask_name(spec.person.name),
+        "name_enc": vault.seal(spec.person.name, key_id=id_sealed.key_id).blob,
         "id_no_enc": id_sealed.blob,
         "id_no_hash": vault.lookup_hash("id_no", spec.person.id_no),
         "mobile_enc": mobile_sealed.blob,

@@ -84,8 +84,10 @@ class FundAccount(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_no: Mapped[str] = mapped_column(String(20), unique=True)
-    name: Mapped[str] = mapped_column(String(64))
+    # What pages show (张*); the name itself is sealed like the ID number.
+    name_masked: Mapped[str] = mapped_column(String(64))
     # Personal data: SM4-GCM ciphertext plus an HMAC-SM3 hash for exact lookups.
+    name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     id_no_enc: Mapped[bytes] = mapped_column(LargeBinary)
     id_no_hash: Mapped[bytes] = mapped_column(LargeBinary(32), index=True)
     mobile_enc: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -19,6 +19,7 @@ from wxbackend.fund.models import (
     InterestPosting,
     JournalEntry,
 )
+from wxbackend.security.masking import mask_name
 from wxbackend.security.pii import Vault
 
 
@@ -105,7 +106,8 @@ async def open_account(
     mobile_sealed = vault.seal(mobile) if mobile else None
     account = FundAccount(
         account_no=account_no,
-        name=identity.name,
+        name_masked=mask_name(identity.name),
+        name_enc=vault.seal(identity.name, key_id=id_sealed.key_id).blob,
         id_no_enc=id_sealed.blob,
         id_no_hash=vault.lookup_hash("id_no", identity.id_no),
         mobile_enc=mobile_sealed.blob if mobile_sealed else None,
@@ -170,6 +172,11 @@ async def find_accounts_by_id_no(
 
 def reveal_id_no(vault: Vault, account: FundAccount) -> str:
     return vault.open(account.pii_key_id, account.id_no_enc)
+
+
+def reveal_name(vault: Vault, account: FundAccount) -> str:
+    """The holder's full name (for matching and for the bank); pages use name_masked."""
+    return vault.open(account.pii_key_id, account.name_enc)
 
 
 def reveal_mobile(vault: Vault, account: FundAccount) -> str | None:

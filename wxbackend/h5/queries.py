@@ -20,7 +20,7 @@ from wxbackend.fund.models import RepaymentStatus
 from wxbackend.h5.web import PageRoute, UserDep, render
 from wxbackend.points import service as points
 from wxbackend.points.schemas import PointRead
-from wxbackend.security.masking import mask_account_no, mask_name
+from wxbackend.security.masking import mask_account_no
 
 router = APIRouter(prefix="/h5", route_class=PageRoute, include_in_schema=False)
 
@@ -39,7 +39,7 @@ async def home(request: Request, session: SessionDep, user: UserDep) -> Response
         "home.html",
         user=user,
         bound=True,
-        name=mask_name(account.name),
+        name=account.name_masked,
         account_no=mask_account_no(account.account_no),
     )
 

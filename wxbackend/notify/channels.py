@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from wxbackend.errors import DomainError
+from wxbackend.notify.kinds import LATE_REPLY
 from wxbackend.notify.models import NoticeChannel
 from wxbackend.notify.templates import (
     NoticeFormatError,
@@ -165,6 +166,9 @@ async def _one(
             return await _template(senders, notice, templates, address)
         if channel is NoticeChannel.SUBSCRIBE:
             return await _subscribe(senders, notice, templates, address)
+        if channel is NoticeChannel.CUSTOM:
+            await senders.oa.send_text(address, notice.values["text"])
+            return ChannelResult(channel, Outcome.SENT)
         return await _sms(senders, notice, templates, address)
     except NoticeFormatError as exc:
         log.error("notify.bad_template", kind=notice.kind, channel=channel.value, error=str(exc))
@@ -196,7 +200,12 @@ async def send_best(
 ) -> list[ChannelResult]:
     """Try the channels in order until one sends or one fails transiently."""
     results: list[ChannelResult] = []
-    for channel, address in channels_for(templates, recipient):
+    if notice.kind == LATE_REPLY:
+        # Only where the user wrote, within WeChat's 48 h customer-service window.
+        order = [(NoticeChannel.CUSTOM, recipient.oa_openid)] if recipient.oa_openid else []
+    else:
+        order = channels_for(templates, recipient)
+    for channel, address in order:
         result = await _one(channel, senders, notice, templates, address)
         results.append(result)
         log.info(

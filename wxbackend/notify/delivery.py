@@ -66,7 +66,12 @@ class DeliveryReport:
         self.dead += other.dead
 
 
-async def _recipient(session: AsyncSession, vault: Vault, account_id: int) -> Recipient:
+async def _recipient(
+    session: AsyncSession, vault: Vault, account_id: int | None, openid: str | None
+) -> Recipient:
+    if account_id is None:
+        # A late callback reply: to the follower who wrote, on the official account.
+        return Recipient(oa_openid=openid)
     oa_openid = mp_openid = None
     for binding in await bindings.bindings_of_account(session, account_id):
         if binding.channel is Channel.OFFICIAL_ACCOUNT:
@@ -96,7 +101,7 @@ async def deliver_one(
         row = await repo.get(session, notice_id)
         assert row is not None  # noqa: S101 - just claimed in this transaction
         notice = Notice(row.id, row.kind, dict(row.payload), row.link_path, row.attempts)
-        recipient = await _recipient(session, notifier.vault, row.account_id)
+        recipient = await _recipient(session, notifier.vault, row.account_id, row.openid)
     results = await send_best(
         notifier.senders, notice, notifier.templates.for_kind(notice.kind), recipient
     )

@@ -19,7 +19,10 @@ KINDS: dict[str, dict[str, str | None]] = {
     "withdrawal_paid": {"amount": None, "bank_card": "本人银行卡"},
     "withdrawal_failed": {"amount": None, "reason": "银行退回，款项已退回公积金账户"},
     "documents_needed": {"documents": "申请材料"},
+    # A callback's reply that missed WeChat's 5 s and could not be sent at once: its text.
+    "late_reply": {"text": None},
 }
+LATE_REPLY = "late_reply"
 
 # What looks like a mobile, card or ID number is never stored (masked ones pass: ****).
 _RAW_NUMBER = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{15,19}|\d{17}[Xx])(?!\d)")

@@ -25,6 +25,7 @@ class NoticeChannel(enum.StrEnum):
     TEMPLATE = "template"  # official-account template message
     SUBSCRIBE = "subscribe"  # mini-program subscribe message
     SMS = "sms"
+    CUSTOM = "custom"  # customer-service text (a callback reply that missed the deadline)
 
 
 class OutboxNotice(Base):
@@ -34,7 +35,9 @@ class OutboxNotice(Base):
     __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = mapped_column(ForeignKey("fund_account.id"), index=True)
+    # None for a late callback reply to a follower who may not be bound (then `openid`).
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("fund_account.id"), index=True)
+    openid: Mapped[str | None] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(32))
     # Display values only (amounts, masked card numbers, reasons): never raw personal data.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend import clock
 from wxbackend.notify import repository as repo
-from wxbackend.notify.kinds import complete_values
+from wxbackend.notify.kinds import LATE_REPLY, complete_values
 from wxbackend.notify.models import NoticeStatus, OutboxNotice
 
 log = structlog.get_logger(__name__)
@@ -35,6 +35,23 @@ async def enqueue_notice(
         kind=kind,
         payload=complete_values(kind, values, at=now.isoformat()),
         link_path=link_path,
+        status=NoticeStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
+    await repo.add(session, notice)
+    return notice
+
+
+async def enqueue_late_reply(session: AsyncSession, *, openid: str, text: str) -> OutboxNotice:
+    """A customer-service text reply the callback could not send in time: retried here."""
+    now = clock.now()
+    notice = OutboxNotice(
+        account_id=None,
+        openid=openid,
+        kind=LATE_REPLY,
+        payload=complete_values(LATE_REPLY, {"text": text}, at=now.isoformat()),
         status=NoticeStatus.PENDING,
         attempts=0,
         next_attempt_at=now,

@@ -138,7 +138,7 @@ class WithdrawalDetailRead(BaseModel):
             closes_account=w.closes_account,
             applied_on=w.applied_on,
             reason=w.reason,
-            holder_name=mask_name(account.name),
+            holder_name=account.name_masked,
             id_no=mask_id_no(found.id_no),
             account_no=mask_account_no(account.account_no),
             account_status=account.status.value,

@@ -72,7 +72,7 @@ async def review_queue(
         QueueRow(
             w,
             await withdraw_views.status_name(session, rules, w),
-            holders[w.account_id].name,
+            holders[w.account_id].name_masked,
             holders[w.account_id].account_no,
             documents,
         )

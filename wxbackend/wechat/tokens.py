@@ -16,6 +16,7 @@ from typing import TypeVar
 
 import structlog
 
+from wxbackend import metrics
 from wxbackend.store import LockNotAcquired, Store, hold_lock
 from wxbackend.wechat.gateway import WeChatApiError
 from wxbackend.wechat.transport import TOKEN_ERRCODES, WeChatHttp
@@ -84,6 +85,7 @@ class AccessTokenBroker:
                     if cached is None:
                         raise
                     # Still in the store means still within its lifetime: keep using it.
+                    metrics.TOKEN_REFRESHES.labels(outcome="failed").inc()
                     log.warning(
                         "wechat.token_refresh_failed", app_id=self._app_id, errcode=exc.errcode
                     )
@@ -158,6 +160,7 @@ class AccessTokenBroker:
         refresh_at = now + max(expires_in - self._margin, min(_MIN_RECHECK_S, expires_in / 2))
         raw = json.dumps({"token": token, "refresh_at": refresh_at})
         await self._store.set(self._key, raw, ttl=expires_in)
+        metrics.TOKEN_REFRESHES.labels(outcome="ok").inc()
         log.info(
             "wechat.token_refreshed",
             app_id=self._app_id,

@@ -129,7 +129,7 @@ async def _order(session: AsyncSession, vault: Vault, withdrawal: Withdrawal) ->
     return PaymentOrder(
         reference=withdrawal.bank_reference,
         card_no=vault.open(card.pii_key_id, card.card_no_enc),
-        holder_name=account.name,
+        holder_name=fund.reveal_name(vault, account),
         bank_code=card.bank_code,
         amount=withdrawal.amount,
     )
