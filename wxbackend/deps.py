@@ -69,8 +69,9 @@ def get_mini_program(request: Request) -> MiniProgramApi:
     return mp
 
 
-# A row id in a path: 1 to the largest BIGINT, so a huge number is a 422, never a 500.
-RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+# A row id in a path: 1 to the largest INTEGER (the id columns' type on PostgreSQL), so
+# a larger number is a 422 before any query, never a 500 from the driver.
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]

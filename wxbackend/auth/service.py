@@ -90,7 +90,7 @@ async def finish_oauth(
     cookie_state: str | None,
 ) -> OAuthLogin:
     """Check the state against this browser's cookie, then exchange the code once."""
-    if not cookie_state or not secrets.compare_digest(state, cookie_state):
+    if not cookie_state or not secrets.compare_digest(state.encode(), cookie_state.encode()):
         raise OAuthStateInvalid()
     next_path = await store.get(f"oauth:state:{state}")
     if next_path is None:

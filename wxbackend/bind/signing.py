@@ -279,7 +279,7 @@ async def check_face(ctx: BindContext, signing: Signing, *, ref: str | None = No
     require_step(signing, SigningStep.FACE)
     if signing.face_ref is None or signing.face_nonce is None:
         raise WrongStep("请先进行人脸识别。")
-    if ref is not None and not hmac.compare_digest(ref, signing.face_ref):
+    if ref is not None and not hmac.compare_digest(ref.encode(), signing.face_ref.encode()):
         # A check started by someone else (another openid or another signing).
         audit_refusal(ctx, signing, "signing.face", "foreign_verification")
         raise FaceNotPassed("该人脸核验不属于本次签约，请重新进行人脸识别。")

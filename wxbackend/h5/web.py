@@ -109,7 +109,7 @@ async def checked_form(request: Request, user: UserDep) -> FormData:
     """The POSTed form, refused unless it carries this session's CSRF token."""
     form = await request.form()
     sent = form.get("csrf")
-    if not isinstance(sent, str) or not hmac.compare_digest(sent, user.csrf):
+    if not isinstance(sent, str) or not hmac.compare_digest(sent.encode(), user.csrf.encode()):
         raise CsrfRefused()
     return form
 

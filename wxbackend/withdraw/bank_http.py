@@ -181,7 +181,7 @@ class HttpBank:
         if (
             response.headers.get("X-Nonce") != nonce
             or not fresh(timestamp)
-            or not hmac.compare_digest(given, expected)
+            or not hmac.compare_digest(given.encode(), expected.encode())
         ):
             log.warning("bank.untrusted_answer", path=path, http_status=response.status_code)
             raise BankUntrustedAnswer("the bank's answer is not signed with our key")

@@ -1,0 +1,50 @@
+"""The whole app in uvicorn on a free local port, in a thread with its own event loop.
+
+For clients that need a real socket (schemathesis, load while a server restarts).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+
+from wxbackend.app import create_app
+from wxbackend.config import Settings
+from wxbackend.gateways import Gateways
+
+
+@contextmanager
+def live_app(
+    settings: Settings, *, gateways: Gateways | None = None, store: Any = None
+) -> Iterator[tuple[str, Any]]:
+    """(base URL, the app) while the server runs; its lifespan runs in the server's loop."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    app = create_app(settings, gateways=gateways, store=store)
+    config = uvicorn.Config(
+        app, log_level="warning", log_config=None, lifespan="on", timeout_graceful_shutdown=2
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name="live-app", daemon=True
+    )
+    thread.start()
+    try:
+        for _ in range(1000):
+            if server.started or not thread.is_alive():
+                break
+            threading.Event().wait(0.01)
+        if not server.started:
+            raise RuntimeError("app server did not start")
+        yield f"http://127.0.0.1:{port}", app
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
