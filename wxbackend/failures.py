@@ -41,7 +41,9 @@ def unavailable_cause(exc: BaseException) -> Cause | None:
         if isinstance(error, sqlalchemy.exc.DBAPIError) and error.connection_invalidated:
             return "database"
     for error in _chain(exc):
-        if type(error).__module__.startswith("asyncpg") and "Connection" in type(error).__name__:
+        # PostgreSQL's own word (asyncpg errors carry it): 08 connection exception,
+        # 53 insufficient resources, 57 operator intervention (shutting down, starting).
+        if str(getattr(error, "sqlstate", "") or "")[:2] in ("08", "53", "57"):
             return "database"
         if isinstance(error, ConnectionError | TimeoutError):
             return "network"  # a socket below some client, or a wait that ran out
