@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from wxbackend.store import LockNotAcquired, Store, hold_lock
+from wxbackend.config import Settings
+from wxbackend.store import DurableMemoryStore, LockNotAcquired, RedisStore, Store, hold_lock
 
 
 async def test_values_expire_after_their_ttl(store: Store) -> None:
@@ -102,3 +104,37 @@ async def test_two_store_clients_share_state(store_factory: Callable[[], Store])
         assert await second.set_if_absent("shared", "no") is False
     finally:
         await first.delete("shared")
+
+
+async def test_a_burst_beyond_the_redis_pool_waits_instead_of_failing(settings: Settings) -> None:
+    # Finding 8: bursts over the pool's connections raised MaxConnectionsError.
+    if not settings.store.redis_url:
+        pytest.skip("Redis only (the services pass)")
+    small = settings.store.model_copy(
+        update={"max_connections": 2, "key_prefix": settings.store.key_prefix + "burst:"}
+    )
+    store = RedisStore.from_settings(small)
+    try:
+        counts = await asyncio.gather(*(store.incr("burst") for _ in range(200)))
+    finally:
+        await store.delete_prefix()
+        await store.close()
+    assert sorted(counts) == list(range(1, 201))
+
+
+async def test_the_embedded_store_keeps_its_state_across_a_restart(tmp_path: Path) -> None:
+    first = DurableMemoryStore(tmp_path / "s.store", prefix="p:")
+    await first.incr("pwfail:1", ttl=600)
+    await first.set("session:x", "{}", ttl=600)
+    await first.set("gone", "1", ttl=0.01)
+    await first.acquire_lock("job", "t", ttl=60)
+    await first.close()
+    await asyncio.sleep(0.02)
+    again = DurableMemoryStore(tmp_path / "s.store", prefix="p:")
+    assert await again.incr("pwfail:1", ttl=600) == 2
+    assert await again.get("session:x") == "{}"
+    assert 590 < (await again.ttl("session:x") or 0) <= 600
+    assert await again.get("gone") is None
+    # Locks belong to the tasks of the process that took them, not to its successor.
+    assert await again.acquire_lock("job", "u", ttl=60)
+    await again.close()
