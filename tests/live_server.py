@@ -20,7 +20,11 @@ from wxbackend.gateways import Gateways
 
 @contextmanager
 def live_app(
-    settings: Settings, *, gateways: Gateways | None = None, store: Any = None
+    settings: Settings,
+    *,
+    gateways: Gateways | None = None,
+    store: Any = None,
+    uvicorn_options: dict[str, Any] | None = None,
 ) -> Iterator[tuple[str, Any]]:
     """(base URL, the app) while the server runs; its lifespan runs in the server's loop."""
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -28,8 +32,9 @@ def live_app(
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     app = create_app(settings, gateways=gateways, store=store)
+    options: dict[str, Any] = {"log_config": None, **(uvicorn_options or {})}
     config = uvicorn.Config(
-        app, log_level="warning", log_config=None, lifespan="on", timeout_graceful_shutdown=2
+        app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2, **options
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(
