@@ -27,17 +27,15 @@ Outside pytest, ``with run_sandbox_server() as server: ...`` does the same.
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
+from tests.live_server import free_socket, serve_in_thread
 from wxbackend.config import Settings
 from wxbackend.sandbox import (
     BankSandboxState,
@@ -87,26 +85,12 @@ def run_sandbox_server() -> Iterator[SandboxServer]:
     """Serve the sandbox on a free local port until the block ends."""
     state = WeChatSandboxState()
     face = WeChatFaceState()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
+    sock = free_socket()
     port = sock.getsockname()[1]
     base_url = f"http://127.0.0.1:{port}/sandbox"
     sandbox = create_sandbox_app(Settings(), wechat=state, wechat_face=face, public_url=base_url)
     app = Starlette(routes=[Mount("/sandbox", sandbox)])
-    config = uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="sandbox-server", daemon=True
-    )
-    thread.start()
-    try:
-        for _ in range(500):
-            if server.started or not thread.is_alive():
-                break
-            threading.Event().wait(0.01)
-        if not server.started:
-            raise RuntimeError("sandbox server did not start")
+    with serve_in_thread(app, sock, lifespan="off"):
         yield SandboxServer(
             base_url=base_url,
             wechat=state,
@@ -114,10 +98,6 @@ def run_sandbox_server() -> Iterator[SandboxServer]:
             tencent=sandbox.state.tencent,
             bank=sandbox.state.bank,
         )
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
 
 
 @pytest.fixture(scope="session")

@@ -156,19 +156,39 @@ async def open_world(
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:
-            assert isinstance(gateways.wechat_oa, FakeOfficialAccount)
-            assert isinstance(gateways.wechat_mp, FakeMiniProgram)
-            assert isinstance(gateways.sms, FakeSms)
-            assert isinstance(gateways.card_verifier, FakeBankCardVerifier)
-            yield World(
-                client=client,
-                oa=gateways.wechat_oa,
-                mp=gateways.wechat_mp,
-                sms=gateways.sms,
-                faces=faces,
-                sessionmaker=create_sessionmaker(engine),
-                vault=vault,
-                settings=settings,
-                store=store,
-                cards=gateways.card_verifier,
+            yield world_on(
+                client, gateways, engine=engine, vault=vault, settings=settings, store=store
             )
+
+
+def world_on(
+    client: httpx.AsyncClient,
+    gateways: Gateways,
+    *,
+    engine: object,
+    vault: Vault,
+    settings: Settings,
+    store: Store,
+) -> World:
+    """A World whose client talks to a server running elsewhere (tests/live_server.py)."""
+    from sqlalchemy.ext.asyncio import AsyncEngine
+
+    assert isinstance(engine, AsyncEngine)
+    assert isinstance(gateways.wechat_oa, FakeOfficialAccount)
+    assert isinstance(gateways.wechat_mp, FakeMiniProgram)
+    assert isinstance(gateways.sms, FakeSms)
+    faces = gateways.face_verifiers["h5"]
+    assert isinstance(faces, FakeFaceVerifier)
+    assert isinstance(gateways.card_verifier, FakeBankCardVerifier)
+    return World(
+        cards=gateways.card_verifier,
+        client=client,
+        oa=gateways.wechat_oa,
+        mp=gateways.wechat_mp,
+        sms=gateways.sms,
+        faces=faces,
+        sessionmaker=create_sessionmaker(engine),
+        vault=vault,
+        settings=settings,
+        store=store,
+    )

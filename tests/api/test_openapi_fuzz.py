@@ -19,12 +19,12 @@ from hypothesis import HealthCheck, Phase
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.api.edge_app import fake_gateways, with_settings
-from tests.api.signing_world import World
+from tests.api.signing_world import world_on
 from tests.api.test_staff_auth import STAFF_PASSWORD
 from tests.builders import make_card
 from tests.live_server import live_app
 from wxbackend.config import Settings
-from wxbackend.db import create_sessionmaker, session_scope
+from wxbackend.db import session_scope
 from wxbackend.security.pii import Vault
 from wxbackend.staff import auth
 from wxbackend.store import MemoryStore, RedisStore, Store
@@ -94,16 +94,8 @@ async def test_no_operation_answers_a_server_error(
     gateways = fake_gateways()
     with live_app(live_settings, gateways=gateways, store=app_store) as (base_url, _app):
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-            world = World(
-                client=client,
-                oa=gateways.wechat_oa,  # type: ignore[arg-type]
-                mp=gateways.wechat_mp,  # type: ignore[arg-type]
-                sms=gateways.sms,  # type: ignore[arg-type]
-                faces=gateways.face_verifiers["h5"],  # type: ignore[arg-type]
-                sessionmaker=create_sessionmaker(engine),
-                vault=vault,
-                settings=live_settings,
-                store=store,
+            world = world_on(
+                client, gateways, engine=engine, vault=vault, settings=live_settings, store=store
             )
             person = await world.person()
             user_token = await world.mp_login()

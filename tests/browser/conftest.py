@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
+from tests.live_server import free_socket, serve_in_thread
 from wxbackend.app import create_app
 from wxbackend.config import Settings
 from wxbackend.store import RedisStore
@@ -61,13 +59,6 @@ class AppServer:
     settings: Settings
 
 
-def _free_socket() -> socket.socket:
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    return sock
-
-
 def server_settings(settings: Settings, base_url: str) -> Settings:
     """The test settings with every external system at the sandbox inside this server."""
     host = base_url.removeprefix("http://")
@@ -97,28 +88,11 @@ def server_settings(settings: Settings, base_url: str) -> Settings:
 @contextmanager
 def run_app_server(settings: Settings) -> Iterator[AppServer]:
     """The whole app (lifespan included) in uvicorn on a free port until the block ends."""
-    sock = _free_socket()
+    sock = free_socket()
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     configured = server_settings(settings, base_url)
-    app = create_app(configured)
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=1)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(
-        target=server.run, kwargs={"sockets": [sock]}, name="h5-app-server", daemon=True
-    )
-    thread.start()
-    try:
-        for _ in range(1000):
-            if server.started or not thread.is_alive():
-                break
-            threading.Event().wait(0.01)
-        if not server.started:
-            raise RuntimeError("app server did not start")
+    with serve_in_thread(create_app(configured), sock):
         yield AppServer(base_url=base_url, settings=configured)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)
-        sock.close()
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ import pytest
 from sqlalchemy import text
 
 from tests.api.edge_app import fake_gateways
-from tests.api.signing_world import World
+from tests.api.signing_world import world_on
 from tests.api.test_staff_auth import STAFF_PASSWORD
 from tests.conftest import BACKEND
 from tests.live_server import live_app
@@ -37,7 +37,7 @@ from wxbackend.callback.runtime import callback_crypto
 from wxbackend.callback.simulator import SimulatedUser
 from wxbackend.config import Settings
 from wxbackend.content import load_content
-from wxbackend.db import create_engine, create_sessionmaker, session_scope
+from wxbackend.db import create_engine, session_scope
 from wxbackend.security.pii import Vault
 from wxbackend.staff import auth
 from wxbackend.store import RedisStore
@@ -120,16 +120,8 @@ async def test_restarts_and_a_pause_under_load(
     apology = load_content(public_base_url=fault_settings.server.public_base_url)["apology"]
     with live_app(fault_settings, gateways=gateways) as (base_url, _app):
         async with httpx.AsyncClient(base_url=base_url, timeout=30) as client:
-            world = World(
-                client=client,
-                oa=gateways.wechat_oa,  # type: ignore[arg-type]
-                mp=gateways.wechat_mp,  # type: ignore[arg-type]
-                sms=gateways.sms,  # type: ignore[arg-type]
-                faces=gateways.face_verifiers["h5"],  # type: ignore[arg-type]
-                sessionmaker=create_sessionmaker(engine),
-                vault=vault,
-                settings=fault_settings,
-                store=store,
+            world = world_on(
+                client, gateways, engine=engine, vault=vault, settings=fault_settings, store=store
             )
             openid = "o-fault-" + secrets.token_hex(4)
             token = await world.h5_login(openid)

@@ -16,6 +16,19 @@ from wxbackend.notify.models import NoticeStatus, OutboxNotice
 log = structlog.get_logger(__name__)
 
 
+def _pending(kind: str, values: Mapping[str, str], **where: object) -> OutboxNotice:
+    now = clock.now()
+    return OutboxNotice(
+        kind=kind,
+        payload=complete_values(kind, values, at=now.isoformat()),
+        status=NoticeStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+        **where,
+    )
+
+
 async def enqueue_notice(
     session: AsyncSession,
     *,
@@ -29,34 +42,14 @@ async def enqueue_notice(
     `values` are display values (see notify/kinds.py); masked numbers only. `link_path`
     is an H5 path such as "/h5/withdrawals/42", linked from the template message.
     """
-    now = clock.now()
-    notice = OutboxNotice(
-        account_id=account_id,
-        kind=kind,
-        payload=complete_values(kind, values, at=now.isoformat()),
-        link_path=link_path,
-        status=NoticeStatus.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
+    notice = _pending(kind, values, account_id=account_id, link_path=link_path)
     await repo.add(session, notice)
     return notice
 
 
 async def enqueue_late_reply(session: AsyncSession, *, openid: str, text: str) -> OutboxNotice:
     """A customer-service text reply the callback could not send in time: retried here."""
-    now = clock.now()
-    notice = OutboxNotice(
-        account_id=None,
-        openid=openid,
-        kind=LATE_REPLY,
-        payload=complete_values(LATE_REPLY, {"text": text}, at=now.isoformat()),
-        status=NoticeStatus.PENDING,
-        attempts=0,
-        next_attempt_at=now,
-        created_at=now,
-    )
+    notice = _pending(LATE_REPLY, {"text": text}, account_id=None, openid=openid)
     await repo.add(session, notice)
     return notice
 
