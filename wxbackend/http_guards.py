@@ -24,6 +24,8 @@ PAGE_CSP = (
     b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     b"form-action 'self'; frame-ancestors 'none'"
 )
+# The sandbox's stand-in pages (development only) carry their styles and scripts inline.
+SANDBOX_CSP = b"default-src 'self' 'unsafe-inline' data:; frame-ancestors 'none'"
 # FastAPI's /docs page loads Swagger UI from its CDN (never on in production by default).
 DOCS_CSP = (
     b"default-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
@@ -36,8 +38,10 @@ DEFAULT_RETRY_AFTER = b"60"
 
 
 def _csp_for(path: str) -> bytes:
-    if path.startswith(("/h5/", "/sandbox/")) or path in ("/h5", "/sandbox"):
+    if path.startswith("/h5/") or path == "/h5":
         return PAGE_CSP
+    if path.startswith("/sandbox/") or path == "/sandbox":
+        return SANDBOX_CSP
     if path.startswith(("/docs", "/redoc")):
         return DOCS_CSP
     return API_CSP
