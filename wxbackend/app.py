@@ -25,9 +25,9 @@ from wxbackend.gateways import Gateways, build_gateways
 from wxbackend.h5 import install_h5
 from wxbackend.h5.web import error_page
 from wxbackend.health.api import router as health_router
+from wxbackend.health.metrics import router as metrics_router
 from wxbackend.http_guards import BodyLimitMiddleware, SecurityHeadersMiddleware
 from wxbackend.logs import configure_logging
-from wxbackend.metrics import router as metrics_router
 from wxbackend.middleware import RequestContextMiddleware
 from wxbackend.notify.api import router as notify_router
 from wxbackend.notify.templates import load_templates

@@ -16,6 +16,8 @@ from pydantic_settings import (
 from wxbackend.config_urls import default_unless_given, follow_the_port, origin
 from wxbackend.home import home_dir, resolve, sqlite_url_in_home
 
+from wxbackend.production import production_problems
+
 # Development defaults are deliberately recognisable: production refuses any of them.
 DEV_PLACEHOLDER = "dev-only-change-me"
 DEV_PII_KEY = "00112233445566778899aabbccddeeff"
@@ -291,8 +293,6 @@ class Settings(BaseSettings):
 
     def production_problems(self) -> list[str]:
         """What would make these settings unsafe to run in production (one line each)."""
-        from wxbackend.production import production_problems
-
         placeholders = {DEV_PLACEHOLDER, DEV_PII_KEY, DEV_LOOKUP_KEY, DEV_AES_KEY, "devtoken", ""}
         return production_problems(self, placeholders)
 

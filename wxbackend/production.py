@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import TYPE_CHECKING
+from typing import Any
 from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 
-if TYPE_CHECKING:
-    from wxbackend.config import Settings
+# `settings` below is a wxbackend.config.Settings; not imported, because config imports
+# this module (a cycle), and only its attributes are read.
+Settings = Any
 
 # A secret's estimated strength (length x Shannon entropy of its characters) and length.
 MIN_SECRET_BITS = 100.0

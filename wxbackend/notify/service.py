@@ -90,3 +90,8 @@ async def retry_dead(
 ) -> int:
     """Give dead notices (one, or all when notice_id is None) a fresh round of attempts."""
     return await repo.revive(session, now=now or clock.now(), notice_id=notice_id)
+
+
+async def notices_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many notices are in each status (the operators' metrics)."""
+    return await repo.count_by_status(session)

@@ -286,3 +286,8 @@ async def document(
 
 async def withdrawals_of(session: AsyncSession, *, account_id: int) -> list[Withdrawal]:
     return list(await repo.withdrawals_of_account(session, account_id))
+
+
+async def withdrawals_by_status(session: AsyncSession) -> dict[str, int]:
+    """How many withdrawals (payouts) are in each status (the operators' metrics)."""
+    return await repo.count_by_status(session)
