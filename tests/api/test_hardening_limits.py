@@ -13,12 +13,12 @@ from sqlalchemy import func, select
 from tests.api.edge_app import app_client
 from tests.api.signing_world import PASSWORD, World
 from tests.api.test_staff_auth import STAFF_PASSWORD
-from wxbackend.bind.models import AuditEvent
+from wxbackend.audit.models import AuditEvent
 from wxbackend.config import Settings
 from wxbackend.db import session_scope
 from wxbackend.staff import auth
+from wxbackend.staff.models import StaffRole
 from wxbackend.store import DurableMemoryStore, RedisStore, Store
-from wxbackend.withdraw.models import StaffRole
 
 GUESSES = 60
 

@@ -27,8 +27,8 @@ from wxbackend.config import Settings
 from wxbackend.db import session_scope
 from wxbackend.security.pii import Vault
 from wxbackend.staff import auth
+from wxbackend.staff.models import StaffRole
 from wxbackend.store import MemoryStore, RedisStore, Store
-from wxbackend.withdraw.models import StaffRole
 
 EXAMPLES_PER_OPERATION = 12
 SKIPPED = {"/api/session/logout", "/staff/api/session/logout"}

@@ -40,8 +40,8 @@ from wxbackend.content import load_content
 from wxbackend.db import create_engine, session_scope
 from wxbackend.security.pii import Vault
 from wxbackend.staff import auth
+from wxbackend.staff.models import StaffRole
 from wxbackend.store import RedisStore
-from wxbackend.withdraw.models import StaffRole
 
 pytestmark = pytest.mark.skipif(
     BACKEND != "services" or not redis_available() or postgres_bin() is None,
