@@ -18,6 +18,7 @@ from wxbackend.sms.fakes import FakeSms
 from wxbackend.store import Store
 from wxbackend.wechat.fakes import FakeMiniProgram, FakeOfficialAccount
 from wxbackend.wechat.gateway import MiniProgramApi
+from wxbackend.withdraw.fakes import FakeBank
 
 
 def fake_gateways(*, mp: MiniProgramApi | None = None) -> Gateways:
@@ -28,6 +29,7 @@ def fake_gateways(*, mp: MiniProgramApi | None = None) -> Gateways:
         sms=FakeSms(),
         face_verifiers={"h5": faces, "miniprogram": faces},
         card_verifier=FakeBankCardVerifier(),
+        bank=FakeBank(),
     )
 
 
