@@ -15,7 +15,6 @@ from pydantic_settings import (
 
 from wxbackend.config_urls import default_unless_given, follow_the_port, origin
 from wxbackend.home import home_dir, resolve, sqlite_url_in_home
-
 from wxbackend.production import production_problems
 
 # Development defaults are deliberately recognisable: production refuses any of them.
