@@ -26,11 +26,11 @@ PAGE_CSP = (
 )
 # The sandbox's stand-in pages (development only) carry their styles and scripts inline.
 SANDBOX_CSP = b"default-src 'self' 'unsafe-inline' data:; frame-ancestors 'none'"
-# FastAPI's /docs page loads Swagger UI from its CDN (never on in production by default).
+# /docs and /redoc (vendored Swagger UI and ReDoc, off in production by default): their
+# pages start the viewer with an inline script; ReDoc runs a worker from a blob.
 DOCS_CSP = (
-    b"default-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
-    b"script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-    b"style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; frame-ancestors 'none'"
+    b"default-src 'self'; img-src 'self' data:; script-src 'self' 'unsafe-inline'; "
+    b"style-src 'self' 'unsafe-inline'; worker-src 'self' blob:; frame-ancestors 'none'"
 )
 HSTS = b"max-age=31536000; includeSubDomains"
 # 429/423/503 without a precise value of their own.
