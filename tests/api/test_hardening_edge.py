@@ -210,11 +210,16 @@ async def test_every_answer_carries_security_headers(world: World) -> None:
 async def test_production_adds_hsts_and_hides_the_api_docs(
     settings: Settings, store: Store
 ) -> None:
-    production_like = with_settings(settings, server={"api_docs": False})
+    # Production's own defaults (docs off), without its refusals (this is a test database).
+    production_like = with_settings(settings, server={"api_docs": False}).model_copy(
+        update={"env": "production"}
+    )
     async with app_client(production_like, store) as client:
         docs = await client.get("/docs")
         schema = await client.get("/openapi.json")
+        health = await client.get("/healthz")
     assert (docs.status_code, schema.status_code) == (404, 404)
+    assert health.headers["strict-transport-security"].startswith("max-age=")
     async with app_client(settings, store) as client:
         assert (await client.get("/openapi.json")).status_code == 200
 
