@@ -19,7 +19,6 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -39,14 +38,14 @@ from bench.callback_bench import (
     wait_ready,
     wxbackend_server,
 )
-from wxbackend import schema
+from wxbackend import clock, schema
 from wxbackend.callback.runtime import callback_crypto
 from wxbackend.callback.simulator import SimulatedUser
 from wxbackend.config import Settings
 
 # Events are deduplicated by sender + CreateTime (+ event and key): every click needs its
 # own CreateTime, or the server would only replay the first answer.
-_create_times = itertools.count(int(time.time()) - 10_000_000)
+_create_times = itertools.count(int(clock.timestamp()) - 10_000_000)
 
 
 def clicks(settings: Settings, port: int, openid: str, count: int) -> list[bytes]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
+from wxbackend import clock
 from wxbackend.bind.models import Binding, Credential
 from wxbackend.bind.passwords import hash_password
 from wxbackend.config import Settings
@@ -26,7 +27,7 @@ async def bound_follower(settings: Settings) -> str:
     vault = Vault.from_settings(settings.security)
     n = secrets.randbelow(10**9)
     openid = f"o-bench-bound-{n}"
-    today = date.today()
+    today = clock.today_in_china()
     try:
         async with session_scope(create_sessionmaker(engine)) as session:
             employer = await fund.add_employer(

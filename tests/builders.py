@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import itertools
 import secrets
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wxbackend import clock
 from wxbackend.cards.luhn import make_card_no
 from wxbackend.cards.models import BankCard
 from wxbackend.fund import service
@@ -70,7 +71,7 @@ async def make_account(
     fund.service.post_deposit, so the journal and balance are real.
     """
     n = next_number()
-    today = date.today()
+    today = clock.today_in_china()
     if "employer_id" not in overrides:
         overrides["employer_id"] = (await make_employer(session)).id
     identity = service.Identity(
@@ -119,8 +120,8 @@ async def make_card(
         pii_key_id=sealed.key_id,
         masked=mask_card_no(number),
         status=CardStatus.ACTIVE,
-        type1_confirmed_at=datetime.now(UTC),
-        verified_at=datetime.now(UTC),
+        type1_confirmed_at=clock.now(),
+        verified_at=clock.now(),
     )
     session.add(card)
     await session.flush()

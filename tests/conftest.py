@@ -3,6 +3,11 @@
 - embedded (default): a fresh SQLite file and the in-process store;
 - services (WXB_TEST_BACKEND=services): a fresh PostgreSQL database created on
   127.0.0.1:5432 and a fresh Redis key prefix, both dropped at the end.
+
+WXB_TEST_NOW=2027-03-01T00:30:00+08:00 runs the whole suite on that moment (time-machine,
+ticking from there): the service reads its time only through wxbackend.clock, and so do the
+tests, so any day and any host time zone (TZ=America/Los_Angeles) must pass.
+docs/operations.md shows the runs .ci/run makes.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ import asyncio
 import os
 import secrets
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from pathlib import Path
 
 import httpx
 import pytest
+import time_machine
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from wxbackend import schema
@@ -31,8 +38,20 @@ PG_ADMIN_URL = os.environ.get("WXB_TEST_PG", "postgresql+asyncpg://postgres@127.
 REDIS_URL = os.environ.get("WXB_TEST_REDIS", "redis://127.0.0.1:6379/0")
 
 
+TEST_NOW = os.environ.get("WXB_TEST_NOW", "")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if TEST_NOW:
+        moment = datetime.fromisoformat(TEST_NOW)
+        if moment.tzinfo is None:
+            raise pytest.UsageError(f"WXB_TEST_NOW needs a UTC offset, e.g. +08:00: {TEST_NOW}")
+        time_machine.travel(moment, tick=True).start()  # for the whole run
+
+
 def pytest_report_header() -> str:
-    return f"wxbackend test backend: {BACKEND}"
+    moved = f", clock moved to {TEST_NOW}" if TEST_NOW else ""
+    return f"wxbackend test backend: {BACKEND}{moved}, host TZ={os.environ.get('TZ', '(unset)')}"
 
 
 async def _create_pg_database(name: str) -> str:

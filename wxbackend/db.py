@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from wxbackend import clock
 from wxbackend.config import DatabaseSettings
 
 NAMING_CONVENTION = {
@@ -55,7 +56,7 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def create_engine(settings: DatabaseSettings) -> AsyncEngine:

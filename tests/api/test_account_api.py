@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Any
 
 from tests.api.signing_world import Person, World
 from tests.builders import month_start, next_number
+from wxbackend import clock
 from wxbackend.bind.initial import issue_initial_passwords
 from wxbackend.cards.models import BankCard, CardStatus
 from wxbackend.clock import today_in_china
@@ -45,8 +45,8 @@ async def add_withdrawal(
                 pii_key_id=sealed.key_id,
                 masked="622202*********1234",
                 status=CardStatus.ACTIVE,
-                type1_confirmed_at=datetime.now(UTC),
-                verified_at=datetime.now(UTC),
+                type1_confirmed_at=clock.now(),
+                verified_at=clock.now(),
             )
             session.add(row)
             await session.flush()
@@ -66,6 +66,13 @@ async def add_withdrawal(
         return withdrawal.id
 
 
+def loan_due_day() -> int:
+    """The test loans fall due on today's day of the month (28 at most, so every month has
+    it): a loan that started 36 months ago has then had exactly 36 periods fall due, on
+    any day the suite runs."""
+    return min(today_in_china().day, 28)
+
+
 async def add_loan(world: World, account_id: int, *, overdue: int = 0) -> str:
     contract = f"DK{next_number():010d}"
     today = today_in_china()
@@ -78,7 +85,7 @@ async def add_loan(world: World, account_id: int, *, overdue: int = 0) -> str:
             annual_rate_bp=310,
             term_months=240,
             method=RepaymentMethod.EQUAL_INSTALMENT,
-            start_date=month_start(today, 36).replace(day=10),
+            start_date=month_start(today, 36).replace(day=loan_due_day()),
             today=today,
             overdue_periods=overdue,
         )
@@ -99,9 +106,9 @@ async def test_overview_is_the_callers_own_account(world: World) -> None:
     assert body["monthly_amount"] == 192_000
     assert body["employer_monthly"] == body["employee_monthly"] == 96_000
     assert body["employer_ratio_bp"] == body["employee_ratio_bp"] == 1200
-    assert body["paid_up_to"] == f"{month_start(date.today(), 1):%Y-%m}"
+    assert body["paid_up_to"] == f"{month_start(today_in_china(), 1):%Y-%m}"
     this_year = sum(
-        1 for back in (1, 2, 3) if month_start(date.today(), back).year == date.today().year
+        1 for back in (1, 2, 3) if month_start(today_in_china(), back).year == today_in_china().year
     )
     assert body["year_deposits"] == this_year * 192_000
     assert body["has_loan"] is False
@@ -135,7 +142,7 @@ async def test_sealed_account_explains_itself(world: World) -> None:
 async def test_deposits_by_year_with_paging(world: World) -> None:
     token, _, _ = await bound(world)
     first = (await world.call(token, "GET", "/api/account/deposits?size=2")).json()
-    latest = month_start(date.today(), 1)
+    latest = month_start(today_in_china(), 1)
     assert first["year"] == latest.year
     assert first["items"][0]["month"] == f"{latest:%Y-%m}"
     assert first["items"][0]["amount"] == 192_000
@@ -145,14 +152,16 @@ async def test_deposits_by_year_with_paging(world: World) -> None:
     assert len(first["items"]) == min(2, in_year)
     if in_year > 2:
         second = (await world.call(token, "GET", "/api/account/deposits?size=2&page=2")).json()
-        assert [i["month"] for i in second["items"]] == [f"{month_start(date.today(), 3):%Y-%m}"]
+        assert [i["month"] for i in second["items"]] == [
+            f"{month_start(today_in_china(), 3):%Y-%m}"
+        ]
     empty = (await world.call(token, "GET", "/api/account/deposits?year=1999")).json()
     assert (empty["total"], empty["items"]) == (0, [])
 
 
 async def test_interest_postings(world: World) -> None:
     token, _, person = await bound(world)
-    year = date.today().year - 1 if date.today().month < 7 else date.today().year
+    year = today_in_china().year - 1 if today_in_china().month < 7 else today_in_china().year
     async with session_scope(world.sessionmaker) as session:
         await fund.post_interest(session, account_id=person.account.id, year=year)
     items = (await world.call(token, "GET", "/api/account/interest")).json()["items"]
@@ -197,7 +206,7 @@ async def test_loan_overview_and_schedule(world: World) -> None:
     assert loan["periods_overdue"] == 2
     assert loan["overdue_amount"] > 0
     assert 0 < loan["remaining_principal"] < 40_000_000
-    assert loan["next_due_date"] > date.today().isoformat()
+    assert loan["next_due_date"] > today_in_china().isoformat()
     assert (await world.call(token, "GET", "/api/account")).json()["has_loan"] is True
 
     path = f"/api/account/loans/{loan['id']}/schedule"
@@ -214,7 +223,7 @@ async def test_loan_overview_and_schedule(world: World) -> None:
 
 async def test_yearly_statement_is_a_printable_masked_page(world: World) -> None:
     token, _, person = await bound(world, name="李秀英")
-    year = month_start(date.today(), 1).year
+    year = month_start(today_in_china(), 1).year
     response = await world.call(token, "GET", f"/api/account/statement/{year}")
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
@@ -229,5 +238,5 @@ async def test_yearly_statement_is_a_printable_masked_page(world: World) -> None
     assert "@media print" in page
     assert "汇缴（" in page
     assert "¥1,920.00" in page
-    future = await world.call(token, "GET", f"/api/account/statement/{date.today().year + 1}")
+    future = await world.call(token, "GET", f"/api/account/statement/{today_in_china().year + 1}")
     assert future.status_code == 404

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-import time
-from datetime import date
 
 from tests.api.signing_world import World
-from tests.api.test_account_api import add_loan, add_withdrawal, bound
+from tests.api.test_account_api import add_loan, add_withdrawal, bound, loan_due_day
 from tests.builders import next_number
+from wxbackend import clock
 from wxbackend.bind import repository as bind_repo
 from wxbackend.bind.initial import issue_initial_passwords
 from wxbackend.callback.runtime import callback_crypto
@@ -27,7 +26,7 @@ async def ask(world: World, openid: str, xml_of: str, *, text: str | None = None
     """Send a menu click (or a text) as this follower; the reply's text."""
     user = SimulatedUser(callback_crypto(world.settings), openid=openid)
     # Events are deduplicated by sender + CreateTime: two clicks need two CreateTimes.
-    created = int(time.time()) - next_number() % 100_000
+    created = int(clock.timestamp()) - next_number() % 100_000
     xml = user.text(text) if text is not None else user.event("CLICK", xml_of, CreateTime=created)
     signed = user.sign(xml, mode="safe")
     response = await world.client.post(
@@ -64,11 +63,13 @@ async def test_account_query_for_a_bound_follower(world: World) -> None:
 async def test_account_query_answers_from_the_current_state(world: World) -> None:
     _, openid, person = await bound(world, oa=True, name="王建国")
     assert "账户余额：¥5,760.00" in await ask(world, openid, menu_keys.ACCOUNT_QUERY)
-    this_month = date.today().replace(day=1)
+    this_month = clock.today_in_china().replace(day=1)
     async with session_scope(world.sessionmaker) as session:
         account = await session.get(FundAccount, person.account.id)
         assert account is not None
-        await fund.post_deposit(session, account=account, month=this_month, posted_on=date.today())
+        await fund.post_deposit(
+            session, account=account, month=this_month, posted_on=clock.today_in_china()
+        )
     text = await ask(world, openid, menu_keys.ACCOUNT_QUERY)
     assert "账户余额：¥7,680.00" in text
     assert f"缴至：{this_month.year}年{this_month.month}月" in text
@@ -157,7 +158,7 @@ async def test_loan_query_with_overdue_periods(world: World) -> None:
     assert f"合同号：{contract}" in text
     assert "贷款金额：¥400,000.00，240期，年利率3.1%，等额本息" in text
     assert "已还期数：34/240" in text
-    assert re.search(r"下次还款：\d{4}年\d{1,2}月10日 ¥[\d,]+\.\d\d", text)
+    assert re.search(rf"下次还款：\d{{4}}年\d{{1,2}}月{loan_due_day()}日 ¥[\d,]+\.\d\d", text)
     assert "已逾期2期" in text
     assert "/h5/loan" in text
     assert await ask(world, openid, "", text="贷款查询") == text

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
+from wxbackend import clock
 from wxbackend.callback.runtime import callback_crypto
 from wxbackend.callback.simulator import SignedCallback, SimulatedUser
 from wxbackend.config import Settings
@@ -78,7 +77,7 @@ async def test_wrong_signature_and_wrong_msg_signature_are_told_apart(
 
 
 async def test_stale_timestamp_is_refused(client: httpx.AsyncClient, user: SimulatedUser) -> None:
-    old = str(int(time.time()) - 3600)
+    old = str(int(clock.timestamp()) - 3600)
     response = await post(client, user.sign(user.text("帮助"), mode="safe", timestamp=old))
     assert (response.status_code, response.json()["code"]) == (403, "wechat_stale_timestamp")
 

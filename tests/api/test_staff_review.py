@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from tests.api.signing_world import Person, World
 from tests.api.test_staff_auth import staff_login
+from wxbackend import clock
 from wxbackend.audit.models import AuditEvent
 from wxbackend.cards.models import BankCard, CardStatus
 from wxbackend.clock import now
@@ -92,7 +93,7 @@ async def apply(
             amount=amount,
             status=status,
             closes_account=closes_account,
-            applied_on=applied_on or date.today(),
+            applied_on=applied_on or clock.today_in_china(),
         )
         session.add(withdrawal)
         await session.flush()

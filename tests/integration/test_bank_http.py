@@ -12,6 +12,7 @@ import structlog
 from pydantic import SecretStr
 
 from tests.sandbox_server import SandboxServer
+from wxbackend import clock
 from wxbackend.clock import today_in_china
 from wxbackend.config import Settings
 from wxbackend.withdraw.bank import BankAnswer, BankStatus, BankUnreachable, PaymentOrder
@@ -98,7 +99,7 @@ async def test_wrong_api_key_is_refused(
 def signed_headers(
     server: SandboxServer, method: str, path: str, body: bytes, key: str
 ) -> dict[str, str]:
-    timestamp, nonce = str(int(time.time())), "nonce-" + str(time.monotonic_ns())
+    timestamp, nonce = str(int(clock.timestamp())), "nonce-" + str(time.monotonic_ns())
     full_path = httpx.URL(server.bank_url + path).path
     return {
         "Content-Type": "application/json",

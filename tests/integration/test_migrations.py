@@ -13,7 +13,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from wxbackend import schema
+from wxbackend import clock, schema
 from wxbackend.app import SchemaBehind, create_app
 from wxbackend.config import DatabaseSettings, Settings
 from wxbackend.db import create_engine
@@ -68,7 +68,7 @@ async def database_at_0004(tmp_path: Path) -> AsyncIterator[str]:
 
 async def test_0005_seals_the_names_already_stored(database_at_0004: str, vault: Vault) -> None:
     # Finding 14: names were the one personal field in plaintext next to balances.
-    from datetime import UTC, date, datetime
+    from datetime import date
 
     from sqlalchemy import text
 
@@ -76,7 +76,7 @@ async def test_0005_seals_the_names_already_stored(database_at_0004: str, vault:
     from wxbackend.fund.models import FundAccount
 
     engine = create_engine(DatabaseSettings(url=database_at_0004))
-    now = datetime.now(UTC)
+    now = clock.now()
     sealed = vault.seal("110101199003077777")
     async with engine.begin() as connection:
         await connection.execute(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import date
 
 import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from tests.builders import make_account, make_card
+from wxbackend import clock
 from wxbackend.cards.models import BankCard, CardStatus
 from wxbackend.db import create_sessionmaker, session_scope
 from wxbackend.fund import service as fund
@@ -55,7 +55,7 @@ async def approved(
             amount=amount,
             status=S.UNDER_REVIEW,
             closes_account=kind == "retirement",
-            applied_on=date.today(),
+            applied_on=clock.today_in_china(),
         )
         session.add(withdrawal)
         await session.flush()

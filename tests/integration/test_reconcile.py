@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.builders import make_account, make_card
+from wxbackend import clock
 from wxbackend.security.pii import Vault
 from wxbackend.withdraw.bank import BankStatus, StatementEntry
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
@@ -37,7 +38,7 @@ async def make_withdrawal(
         kind_name="租房提取",
         amount=amount,
         status=status,
-        applied_on=date.today(),
+        applied_on=clock.today_in_china(),
         paid_at=paid_at,
     )
     session.add(withdrawal)

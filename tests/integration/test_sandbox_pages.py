@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urljoin
 
 import httpx
 
 from tests.sandbox_server import SandboxServer
+from wxbackend import clock
 from wxbackend.sandbox.bank_state import PaymentIn
 from wxbackend.sandbox.tencent import SandboxSms
 
@@ -51,7 +51,7 @@ async def test_the_stand_ins_pages_show_their_traffic_masked(
         "custom", "wx-app", {"touser": "o-page-1", "msgtype": "text", "text": {"content": "您好"}}
     )
     wechat_sandbox.tencent.sms.append(
-        SandboxSms("+8613800138000", "示范市公积金", "100001", ("482913", "5"), time.time())
+        SandboxSms("+8613800138000", "示范市公积金", "100001", ("482913", "5"), clock.timestamp())
     )
     order = PaymentIn(
         merchant_id="GJJ0001",

@@ -23,6 +23,7 @@ from pydantic import SecretStr
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException
 from tencentcloud.faceid.v20180301 import faceid_client, models
 
+from wxbackend import clock
 from wxbackend.config import TencentCloudSettings
 from wxbackend.sandbox.tencent import TencentSandboxState, tencent_sandbox_router
 from wxbackend.tencent import build_sdk_client, tc3
@@ -154,7 +155,7 @@ def test_hand_signed_request_matches_the_sdk_scheme(
     _, settings = sandbox
     params = {"BankCard": "6222021234567890128"}
     response = _signed_post(
-        settings, action="CheckBankCardInformation", params=params, timestamp=int(time.time())
+        settings, action="CheckBankCardInformation", params=params, timestamp=int(clock.timestamp())
     )
     assert response["AccountBank"] == "中国工商银行"
 
@@ -164,7 +165,7 @@ def test_stale_timestamp_is_refused(
 ) -> None:
     _, settings = sandbox
     params = {"BankCard": "6222021234567890128"}
-    stale = int(time.time()) - 301
+    stale = int(clock.timestamp()) - 301
     response = _signed_post(
         settings, action="CheckBankCardInformation", params=params, timestamp=stale
     )
@@ -178,7 +179,7 @@ def test_tampered_body_fails_the_signature(
     sandbox: tuple[TencentSandboxState, TencentCloudSettings],
 ) -> None:
     _, settings = sandbox
-    timestamp = int(time.time())
+    timestamp = int(clock.timestamp())
     date = datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%d")
     signed = json.dumps({"BankCard": "6222021234567890128"}).encode()
     headers = {"content-type": "application/json", "host": settings.endpoint}

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.builders import make_account, make_card
+from wxbackend import clock
 from wxbackend.db import create_sessionmaker, session_scope
 from wxbackend.errors import DomainError
 from wxbackend.fund import service as fund
@@ -36,7 +36,7 @@ async def test_concurrent_approvals_never_overdraw(engine: AsyncEngine, vault: V
                 kind_name="重大疾病提取",
                 amount=amount,
                 status=WithdrawalStatus.UNDER_REVIEW,
-                applied_on=date.today(),
+                applied_on=clock.today_in_china(),
             )
             session.add(withdrawal)
             await session.flush()
@@ -95,7 +95,7 @@ async def test_parallel_applications_against_one_account(engine: AsyncEngine, va
                     kind="rent",
                     amount=min(balance, 450_000),
                     actor=f"user:race-{n}",
-                    today=date.today(),
+                    today=clock.today_in_china(),
                 )
             return True
         except DomainError:  # refused by the rules (pending), the balance or a lost race

@@ -4,13 +4,13 @@ WeChat with the real wechatpy, delivered by the same worker pass that paid it.""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import httpx
 from sqlalchemy import select
 
 from tests.builders import make_account, make_card
+from wxbackend import clock
 from wxbackend.bind.models import Binding
 from wxbackend.config import DatabaseSettings, Settings
 from wxbackend.db import create_engine, create_sessionmaker, session_scope
@@ -60,7 +60,7 @@ async def test_approval_and_payment_each_reach_the_user_once(
             kind_name="重大疾病提取",
             amount=300_000,
             status=WithdrawalStatus.UNDER_REVIEW,
-            applied_on=date.today(),
+            applied_on=clock.today_in_china(),
         )
         session.add(withdrawal)
         await session.flush()

@@ -8,9 +8,9 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import time
 from dataclasses import asdict, dataclass
 
+from wxbackend import clock
 from wxbackend.enums import Channel
 from wxbackend.errors import Unauthenticated
 from wxbackend.store import Store
@@ -39,7 +39,7 @@ class SessionStore:
 
     async def create(self, *, channel: Channel, openid: str, unionid: str | None) -> str:
         token = secrets.token_urlsafe(32)  # 256 bits
-        now = time.time()
+        now = clock.timestamp()
         session = UserSession(channel, openid, unionid, now, now + self._absolute_s)
         await self._store.set(_key(token), json.dumps(asdict(session)), ttl=self._idle_s)
         return token
@@ -57,7 +57,7 @@ class SessionStore:
             data["created_at"],
             data["expires_at"],
         )
-        remaining = session.expires_at - time.time()
+        remaining = session.expires_at - clock.timestamp()
         if remaining <= 0:
             await self._store.delete(_key(token))
             raise Unauthenticated()

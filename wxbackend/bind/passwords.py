@@ -8,9 +8,9 @@ import hashlib
 import hmac
 import itertools
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
-from wxbackend import metrics
+from wxbackend import clock, metrics
 from wxbackend.clock import china_time_text
 from wxbackend.errors import DomainError, InvalidInput
 from wxbackend.store import Store
@@ -140,7 +140,7 @@ class Lockout:
         await self._store.delete(f"pwfail:{account_id}")
 
     def _locked(self, remaining_s: float) -> PasswordLocked:
-        unlock_at = datetime.now(UTC) + timedelta(seconds=remaining_s)
+        unlock_at = clock.now() + timedelta(seconds=remaining_s)
         return PasswordLocked(
             f"密码错误次数过多，已锁定，请于{china_time_text(unlock_at)}后再试，"
             "或通过短信验证码加人脸识别重置密码。",

@@ -19,7 +19,7 @@ import structlog
 from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from wxbackend import metrics
+from wxbackend import clock, metrics
 from wxbackend.callback import verification as verify
 from wxbackend.callback.crypto import CiphertextRejected, WrongAppId
 from wxbackend.callback.errors import (
@@ -130,7 +130,7 @@ async def verify_url(state: Any, query: verify.CallbackQuery) -> str:
     """
     runtime: CallbackRuntime = state.wechat_callback
     window_s = runtime.settings.wechat.oa.timestamp_window_s
-    verify.check_fresh(query, now=int(time.time()), window_s=window_s)
+    verify.check_fresh(query, now=int(clock.timestamp()), window_s=window_s)
     verify.check_signature(runtime.crypto, query)
     nonce = verify.NonceRecord.of(query, b"GET " + query.echostr.encode(), window_s=window_s)
     store: Store = state.store
@@ -145,7 +145,7 @@ async def receive_message(
     """A user message or event; answers a passive reply, or "success"."""
     runtime: CallbackRuntime = state.wechat_callback
     oa = runtime.settings.wechat.oa
-    verify.check_fresh(query, now=int(time.time()), window_s=oa.timestamp_window_s)
+    verify.check_fresh(query, now=int(clock.timestamp()), window_s=oa.timestamp_window_s)
     verify.check_signature(runtime.crypto, query)
     if oa.require_encryption and query.encrypt_type != "aes":
         log.warning("callback.refused", reason="encryption_required", mode="plain")
@@ -181,11 +181,11 @@ async def receive_message(
         log.exception("callback.dispatch_failed", msg_type=message.msg_type)
         metrics.CALLBACK_APOLOGIES.inc()
         apology = TextReply(runtime.content["apology"])
-        reply = render_reply(apology, to=message, now=int(time.time()))
+        reply = render_reply(apology, to=message, now=int(clock.timestamp()))
     if reply == NO_REPLY or mode != "safe":
         return reply
     return runtime.crypto.encrypt_reply(
-        reply, timestamp=str(int(time.time())), nonce=secrets.token_hex(8)
+        reply, timestamp=str(int(clock.timestamp())), nonce=secrets.token_hex(8)
     )
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable, Coroutine, Generator
 from typing import Any
 
 import structlog
 
-from wxbackend import metrics
+from wxbackend import clock, metrics
 from wxbackend.callback.deliveries import DeliveryRecords
 from wxbackend.callback.replies import NO_REPLY, render_reply
 from wxbackend.callback.verification import NonceRecord
@@ -139,7 +138,11 @@ class CallbackDispatcher:
     async def _finish(
         message: InboundMessage, records: DeliveryRecords, reply: Reply | None
     ) -> str:
-        body = NO_REPLY if reply is None else render_reply(reply, to=message, now=int(time.time()))
+        body = (
+            NO_REPLY
+            if reply is None
+            else render_reply(reply, to=message, now=int(clock.timestamp()))
+        )
         # A slow store must not hold the answer back: the record only dedupes retries.
         await _within(_STORE_GRACE_S, records.finish(message.delivery_key, body), step="finish")
         return body
@@ -147,7 +150,7 @@ class CallbackDispatcher:
     @staticmethod
     def _apology(message: InboundMessage, ctx: HandlerContext) -> str:
         apology = TextReply(ctx.content["apology"])
-        return render_reply(apology, to=message, now=int(time.time()))
+        return render_reply(apology, to=message, now=int(clock.timestamp()))
 
     async def _run_handler(self, message: InboundMessage, ctx: HandlerContext) -> Reply | None:
         try:

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import itertools
 import secrets
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from wxbackend import clock
 from wxbackend.callback.crypto import CallbackCrypto
 from wxbackend.callback.parsing import parse_xml, text_field
 from wxbackend.callback.replies import cdata
@@ -56,14 +56,14 @@ class SimulatedUser:
     openid: str = "o-sim-user-0001"
     account: str = DEFAULT_ACCOUNT
     _msg_ids: itertools.count[int] = field(
-        default_factory=lambda: itertools.count(int(time.time() * 1000) * 1000)
+        default_factory=lambda: itertools.count(int(clock.timestamp() * 1000) * 1000)
     )
 
     def _base(self, msg_type: str) -> dict[str, str | int | Mapping[str, str]]:
         return {
             "ToUserName": self.account,
             "FromUserName": self.openid,
-            "CreateTime": int(time.time()),
+            "CreateTime": int(clock.timestamp()),
             "MsgType": msg_type,
         }
 
@@ -105,7 +105,7 @@ class SimulatedUser:
         nonce: str | None = None,
     ) -> SignedCallback:
         """Query string and body exactly as WeChat sends them in `mode`."""
-        timestamp = timestamp or str(int(time.time()))
+        timestamp = timestamp or str(int(clock.timestamp()))
         nonce = nonce or secrets.token_hex(5)
         params = {
             "signature": self.crypto.signature(timestamp, nonce),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -11,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn
 
+from wxbackend import clock
 from wxbackend.cli.runtime import load_cli_settings, open_runtime, run
 from wxbackend.db import session_scope
 from wxbackend.demo import DEFAULT_ACCOUNTS, DEFAULT_SEED, DOCS_PATH, DemoSummary, generate_demo
@@ -75,7 +75,12 @@ def import_file(
         ) as bar:
             async with open_runtime(settings) as rt, session_scope(rt.sessionmaker) as session:
                 return await import_csv(
-                    session, rt.vault, kind, path, date.today(), progress=RichProgress(bar, kind)
+                    session,
+                    rt.vault,
+                    kind,
+                    path,
+                    clock.today_in_china(),
+                    progress=RichProgress(bar, kind),
                 )
 
     try:
@@ -113,7 +118,7 @@ def demo(
     async def _demo() -> DemoSummary | None:
         async with open_runtime(settings) as rt, session_scope(rt.sessionmaker) as session:
             return await generate_demo(
-                session, rt.vault, accounts=accounts, seed=seed, today=date.today()
+                session, rt.vault, accounts=accounts, seed=seed, today=clock.today_in_china()
             )
 
     summary = run(_demo())

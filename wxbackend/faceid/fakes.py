@@ -15,8 +15,9 @@ from __future__ import annotations
 import itertools
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
+from wxbackend import clock
 from wxbackend.faceid.gateway import (
     FaceChannel,
     FaceProvider,
@@ -82,7 +83,7 @@ class FakeFaceVerifier:
             provider=self.provider,
             channel=channel,
             token=token,
-            expires_at=datetime.now(UTC) + self._ttl,
+            expires_at=clock.now() + self._ttl,
             url=f"https://face.example/{token}" if channel == "h5" else None,
         )
 

@@ -8,12 +8,13 @@ result codes: https://cloud.tencent.com/document/product/1007/31082
 from __future__ import annotations
 
 import hmac
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import structlog
 from tencentcloud.faceid.v20180301 import faceid_client, models
 
+from wxbackend import clock
 from wxbackend.config import TencentCloudSettings
 from wxbackend.faceid.gateway import (
     FaceChannel,
@@ -115,7 +116,7 @@ class TencentFaceId:
             provider=self.provider,
             channel=channel,
             token=str(response.BizToken),
-            expires_at=datetime.now(UTC) + BIZ_TOKEN_TTL,
+            expires_at=clock.now() + BIZ_TOKEN_TTL,
             url=str(response.Url) if channel == "h5" and response.Url else None,
         )
 

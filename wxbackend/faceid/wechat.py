@@ -12,11 +12,12 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any, Protocol, TypeVar
 
 import structlog
 
+from wxbackend import clock
 from wxbackend.faceid.gateway import (
     FaceChannel,
     FaceChannelUnsupported,
@@ -115,7 +116,7 @@ class WeChatFaceVerify:
             provider=self.provider,
             channel=channel,
             token=str(result["verify_id"]),
-            expires_at=datetime.now(UTC) + timedelta(seconds=expires_in),
+            expires_at=clock.now() + timedelta(seconds=expires_in),
         )
 
     async def result(

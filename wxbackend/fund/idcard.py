@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from wxbackend import clock
+
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 
@@ -27,7 +29,7 @@ def is_valid_id_no(text: str) -> bool:
         born = date(int(id_no[6:10]), int(id_no[10:12]), int(id_no[12:14]))
     except ValueError:
         return False
-    if born.year < 1900 or born > date.today():
+    if born.year < 1900 or born > clock.today_in_china():
         return False
     return id_no[17] == check_char(id_no[:17])
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import time
 
+from wxbackend import clock
 from wxbackend.handlers.messages import Location
 from wxbackend.store import Store
 
@@ -27,7 +27,7 @@ async def remember_location(store: Store, openid: str, location: Location) -> No
         "lat": location.latitude,
         "lng": location.longitude,
         "precision": location.precision,
-        "at": int(time.time()),
+        "at": int(clock.timestamp()),
     }
     await store.set(_location_key(openid), json.dumps(payload), ttl=LOCATION_TTL_S)
 

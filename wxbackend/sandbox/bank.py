@@ -11,13 +11,13 @@ import asyncio
 import hmac
 import json
 import re
-import time
 from datetime import date
 from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field, ValidationError
 
+from wxbackend import clock
 from wxbackend.sandbox.bank_state import (
     BankFault,
     BankSandboxState,
@@ -60,7 +60,7 @@ def bank_sandbox_router(state: BankSandboxState) -> APIRouter:
         request: Request, status: int, content: dict[str, Any], *, spoil: bool = False
     ) -> Response:
         body = json.dumps(content, ensure_ascii=False).encode()
-        timestamp, nonce = str(int(time.time())), request.headers.get("X-Nonce", "")
+        timestamp, nonce = str(int(clock.timestamp())), request.headers.get("X-Nonce", "")
         sig = signature(
             state.api_key,
             head=str(status),

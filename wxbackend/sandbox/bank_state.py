@@ -9,7 +9,6 @@ once the payments to it would pass ¥10,000 in a China calendar day or ¥200,000
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -17,6 +16,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, StrictInt
 
+from wxbackend import clock
 from wxbackend.clock import CHINA_TZ
 from wxbackend.clock import now as utc_now
 from wxbackend.withdraw.bank import BankStatus
@@ -94,7 +94,7 @@ class BankSandboxState:
         return suffixes.get(card_no[-4:], "type1")
 
     def nonce_is_new(self, nonce: str) -> bool:
-        now = time.time()
+        now = clock.timestamp()
         with self._lock:
             self._nonces = {n: t for n, t in self._nonces.items() if now - t < SIGNATURE_WINDOW_S}
             if not nonce or nonce in self._nonces:

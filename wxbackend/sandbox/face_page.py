@@ -9,7 +9,6 @@ https://cloud.tencent.com/document/product/1007/31082).
 from __future__ import annotations
 
 import html
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from wxbackend.clock import timestamp
 from wxbackend.security.masking import mask_id_no, mask_name
 
 FaceOutcome = Literal["pass", "fail", "other", "spoof"]
@@ -117,7 +117,7 @@ class FaceChecks:
     """The 慧眼 checks started with DetectAuth, in memory."""
 
     page_url: str  # e.g. http://127.0.0.1:8000/sandbox/tencent/face
-    clock: Callable[[], float] = time.time
+    clock: Callable[[], float] = timestamp
     checks: dict[str, FaceCheck] = field(default_factory=dict)
 
     def detect_auth(self, params: dict[str, Any]) -> dict[str, Any]:

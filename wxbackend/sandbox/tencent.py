@@ -12,7 +12,6 @@ import hmac
 import json
 import re
 import secrets
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +21,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from wxbackend import clock
+from wxbackend.clock import timestamp
 from wxbackend.sandbox import face_page
 from wxbackend.sandbox.face_page import (
     FACE_OUTCOMES,
@@ -106,7 +107,7 @@ class TencentSandboxState:
     sms_daily_limit: int = 10
     # Cards BankCard4EVerification reports as not matching their holder's details.
     mismatched_cards: set[str] = field(default_factory=lambda: {"6217000010000000003"})
-    clock: Callable[[], float] = time.time
+    clock: Callable[[], float] = timestamp
     sms: list[SandboxSms] = field(default_factory=list)
     faces: FaceChecks = field(init=False)
 
@@ -127,7 +128,7 @@ class TencentSandboxState:
                 "AuthFailure.InvalidAuthorization", "X-TC-Timestamp 无效。"
             ) from None
         # The wire is checked against real time, whatever the state's clock says.
-        if abs(time.time() - timestamp) > SIGNATURE_WINDOW_S:
+        if abs(clock.timestamp() - timestamp) > SIGNATURE_WINDOW_S:
             raise TencentError("AuthFailure.SignatureExpire", "签名过期，请检查本地时间。")
         action = headers.get("x-tc-action", "")
         service = _ACTIONS.get(action, ("", ""))[0]

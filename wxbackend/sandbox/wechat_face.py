@@ -11,13 +11,14 @@ import base64
 import hashlib
 import hmac
 import secrets
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
+
+from wxbackend.clock import timestamp
 
 VERIFY_ID_TTL_S = 3600
 # What the person "did" → verify_ret. 10000 passed; 10002 no usable face; 10004 the face
@@ -47,7 +48,7 @@ class VerifyCheck:
 
 @dataclass
 class WeChatFaceState:
-    clock: Callable[[], float] = time.time
+    clock: Callable[[], float] = timestamp
     checks: dict[str, VerifyCheck] = field(default_factory=dict)
 
     def get_verify_id(self, body: dict[str, Any]) -> dict[str, Any]:

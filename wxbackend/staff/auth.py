@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend import metrics
+from wxbackend import clock, metrics
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind.passwords import hash_password, password_matches
@@ -117,7 +117,7 @@ class StaffLockout:
         await self._store.delete(f"staff:pwfail:{username}")
 
     def _locked(self, remaining_s: float) -> StaffLocked:
-        unlock_at = datetime.now(UTC) + timedelta(seconds=remaining_s)
+        unlock_at = clock.now() + timedelta(seconds=remaining_s)
         return StaffLocked(
             f"密码错误次数过多，账号已锁定，请于{china_time_text(unlock_at)}后再试，"
             "或联系系统管理员。",

@@ -10,9 +10,9 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
-import time
 from dataclasses import asdict, dataclass
 
+from wxbackend import clock
 from wxbackend.staff.errors import StaffUnauthenticated
 from wxbackend.store import Store
 
@@ -45,7 +45,7 @@ class StaffSessionStore:
 
     async def create(self, *, staff_id: int, username: str) -> str:
         token = secrets.token_urlsafe(32)  # 256 bits
-        now = time.time()
+        now = clock.timestamp()
         session = StaffSession(staff_id, username, now, now + self._absolute_s)
         await self._store.set(_key(token), json.dumps(asdict(session)), ttl=self._idle_s)
         return token
@@ -59,7 +59,7 @@ class StaffSessionStore:
         session = StaffSession(
             data["staff_id"], data["username"], data["created_at"], data["expires_at"]
         )
-        remaining = session.expires_at - time.time()
+        remaining = session.expires_at - clock.timestamp()
         if remaining <= 0:
             await self._store.delete(_key(token))
             raise StaffUnauthenticated()

@@ -18,6 +18,7 @@ import sqlite3
 import time
 from pathlib import Path
 
+from wxbackend import clock
 from wxbackend.store.memory import _NO_EXPIRY, MemoryStore
 
 # Locks are held by running tasks of this process: a restart must not inherit them.
@@ -41,7 +42,7 @@ class DurableMemoryStore(MemoryStore):
         self._load()
 
     def _load(self) -> None:
-        wall, mono = time.time(), time.monotonic()
+        wall, mono = clock.timestamp(), time.monotonic()
         self._db.execute(
             "DELETE FROM store_item WHERE expires_at IS NOT NULL AND expires_at <= ?", (wall,)
         )
@@ -54,7 +55,7 @@ class DurableMemoryStore(MemoryStore):
         super()._put(key, value, expiry)
         if key.startswith(_TRANSIENT):
             return
-        wall = None if expiry == _NO_EXPIRY else time.time() + (expiry - time.monotonic())
+        wall = None if expiry == _NO_EXPIRY else clock.timestamp() + (expiry - time.monotonic())
         self._db.execute(
             "INSERT INTO store_item (key, value, expires_at) VALUES (?, ?, ?) "
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value, "

@@ -9,7 +9,6 @@ https://developers.weixin.qq.com/doc/offiaccount/Basic_Information/getStableAcce
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,6 +16,7 @@ from typing import TypeVar
 import structlog
 
 from wxbackend import metrics
+from wxbackend.clock import timestamp
 from wxbackend.store import LockNotAcquired, Store, hold_lock
 from wxbackend.wechat.gateway import WeChatApiError
 from wxbackend.wechat.transport import TOKEN_ERRCODES, WeChatHttp
@@ -50,7 +50,7 @@ class AccessTokenBroker:
         use_stable_token: bool = True,
         refresh_margin_s: float = 300.0,
         lock_wait_s: float = 15.0,
-        clock: Callable[[], float] = time.time,
+        clock: Callable[[], float] = timestamp,
     ) -> None:
         self._store = store
         self._http = http

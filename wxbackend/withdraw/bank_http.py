@@ -14,7 +14,6 @@ import hashlib
 import hmac
 import json
 import secrets
-import time
 from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ from urllib.parse import urlsplit
 import httpx
 import structlog
 
+from wxbackend import clock
 from wxbackend.config import BankSettings
 from wxbackend.security.masking import mask_card_no
 from wxbackend.withdraw.bank import (
@@ -58,7 +58,7 @@ def fresh(timestamp: str, *, now: float | None = None) -> bool:
         moment = int(timestamp)
     except ValueError:
         return False
-    return abs((time.time() if now is None else now) - moment) <= SIGNATURE_WINDOW_S
+    return abs((clock.timestamp() if now is None else now) - moment) <= SIGNATURE_WINDOW_S
 
 
 class HttpBank:
@@ -133,7 +133,7 @@ class HttpBank:
         """Send one signed request; returns (HTTP status, verified JSON answer)."""
         body = b"" if payload is None else json.dumps(payload, ensure_ascii=False).encode()
         path = self._base_path + suffix
-        timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
+        timestamp, nonce = str(int(clock.timestamp())), secrets.token_hex(16)
         headers = {
             "X-Merchant-Id": self._merchant_id,
             "X-Timestamp": timestamp,

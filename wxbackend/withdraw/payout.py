@@ -10,11 +10,12 @@ updates, so a repeated answer changes nothing; a failure posts one reversal entr
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from wxbackend import clock
 from wxbackend.cards import service as cards
 from wxbackend.db import session_scope
 from wxbackend.fund import service as fund
@@ -49,7 +50,7 @@ class PayoutReport:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 async def run_payouts(
