@@ -26,7 +26,9 @@ async def ask(world: World, openid: str, xml_of: str, *, text: str | None = None
     """Send a menu click (or a text) as this follower; the reply's text."""
     user = SimulatedUser(callback_crypto(world.settings), openid=openid)
     # Events are deduplicated by sender + CreateTime: two clicks need two CreateTimes.
-    created = int(clock.timestamp()) - next_number() % 100_000
+    # Rising with both the clock and the counter, so a second ticking over between two
+    # clicks cannot make them equal.
+    created = int(clock.timestamp()) - 100_000 + next_number() % 100_000
     xml = user.text(text) if text is not None else user.event("CLICK", xml_of, CreateTime=created)
     signed = user.sign(xml, mode="safe")
     response = await world.client.post(
