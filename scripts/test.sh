@@ -30,6 +30,8 @@ if [ "${#browser_packages[@]}" -gt 0 ]; then
     fi
 fi
 
+bash scripts/install_pdf_font.sh --with-poppler
+
 # WXB_TESTS_ONLY=1 (the second, moved-clock run of .ci/run) skips the checks that do not
 # depend on the clock.
 if [ "${WXB_TESTS_ONLY:-}" != "1" ]; then
