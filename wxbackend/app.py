@@ -13,10 +13,15 @@ from fastapi.responses import JSONResponse
 from wxbackend import schema
 from wxbackend.account.api import router as account_router
 from wxbackend.apidocs import install_api_docs
+from wxbackend.appointments.api import desk_router
+from wxbackend.appointments.api import router as appointments_router
+from wxbackend.appointments.schedule import load_book_for
 from wxbackend.auth.api import router as auth_router
 from wxbackend.bind.api import router as bind_router
 from wxbackend.callback import CALLBACK_PATH, install_callback
 from wxbackend.cards.api import router as cards_router
+from wxbackend.certificates.api import router as certificates_router
+from wxbackend.certificates.api import verify_router
 from wxbackend.clock import now
 from wxbackend.config import Settings
 from wxbackend.db import create_engine, create_sessionmaker
@@ -138,6 +143,9 @@ def create_app(
     # Loaded (and validated) now, so a bad rules file stops the service before it serves.
     app.state.withdraw_rules = load_rules_for(settings)
     app.state.notify_templates = load_templates(settings.notify.templates_file)
+    app.state.appointment_book = load_book_for(
+        settings.appointments.halls_file, settings.appointments.calendar_file
+    )
     app.state.gateways_override = gateways
     # Outermost first: headers on every answer, then request id and error answers
     # (500/503 rendered here, with the id still bound), then the body cap.
@@ -166,6 +174,10 @@ def create_app(
     app.include_router(staff_router)
     app.include_router(withdraw_router)
     app.include_router(notify_router)
+    app.include_router(appointments_router)
+    app.include_router(desk_router)
+    app.include_router(certificates_router)
+    app.include_router(verify_router)
     install_callback(app)
     install_h5(app)
     if settings.sandbox.enabled:

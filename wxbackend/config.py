@@ -183,6 +183,38 @@ class NotifySettings(BaseModel):
     max_consents: int = 50
 
 
+class AppointmentSettings(BaseModel):
+    """Appointments at the halls: the book's files, how far ahead, no-show limits."""
+
+    # TOML files; empty = the demo centre's, shipped in wxbackend/appointments. The
+    # calendar's holidays and make-up days must be confirmed by the centre every year.
+    halls_file: str = ""
+    calendar_file: str = ""
+    # Bookable from tomorrow up to this many days ahead.
+    days_ahead: int = 7
+    # Refuse new bookings to anyone with this many no-shows within the window (0 = never).
+    no_show_limit: int = 3
+    no_show_window_days: int = 90
+    # Reminders for tomorrow's bookings go out from this hour (China time) on.
+    reminder_hour: int = 9
+    # Staff roles that may see a hall's list, check people in and call the next number.
+    desk_roles: list[str] = Field(default_factory=lambda: ["reviewer", "supervisor"])
+
+
+class CertificateSettings(BaseModel):
+    """Deposit certificates: the PDF font, validity, limits of the public verify page."""
+
+    # A TrueType font (or collection) with Chinese glyphs, embedded in every PDF: Debian's
+    # fonts-wqy-microhei (installed by scripts/dev.sh and scripts/test.sh).
+    font_path: str = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
+    validity_days: int = 30
+    # Certificates one account may have issued per day.
+    max_per_day: int = 5
+    # Verify-page lookups per client address and window.
+    verify_limit: int = 30
+    verify_window_s: int = 600
+
+
 class SandboxSettings(BaseModel):
     # Mounts the local WeChat / Tencent Cloud / bank stand-ins under /sandbox.
     enabled: bool = True
@@ -243,6 +275,8 @@ class Settings(BaseSettings):
     sessions: SessionSettings = SessionSettings()
     withdraw: WithdrawSettings = WithdrawSettings()
     notify: NotifySettings = NotifySettings()
+    appointments: AppointmentSettings = AppointmentSettings()
+    certificates: CertificateSettings = CertificateSettings()
 
     @model_validator(mode="before")
     @classmethod

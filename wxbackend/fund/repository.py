@@ -36,6 +36,10 @@ async def get_employer_by_code(session: AsyncSession, code: str) -> Employer | N
     return await session.scalar(select(Employer).where(Employer.code == code))
 
 
+async def employer_name(session: AsyncSession, employer_id: int) -> str | None:
+    return await session.scalar(select(Employer.name).where(Employer.id == employer_id))
+
+
 async def employer_district(session: AsyncSession, employer_id: int) -> str | None:
     return await session.scalar(select(Employer.district).where(Employer.id == employer_id))
 

@@ -158,6 +158,11 @@ async def accounts_by_ids(session: AsyncSession, account_ids: list[int]) -> dict
     return await repo.accounts_by_ids(session, account_ids)
 
 
+async def employer_name(session: AsyncSession, account: FundAccount) -> str:
+    """The full name of the account's employer (certificates name it)."""
+    return await repo.employer_name(session, account.employer_id) or ""
+
+
 async def employer_district(session: AsyncSession, account: FundAccount) -> str | None:
     """The district of the account's employer (what a district's supported banks follow)."""
     return await repo.employer_district(session, account.employer_id)

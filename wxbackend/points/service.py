@@ -182,3 +182,10 @@ async def existing_codes(session: AsyncSession, codes: Sequence[str]) -> set[str
 async def insert_points(session: AsyncSession, rows: list[dict[str, Any]]) -> None:
     """Many points in one statement (the demo centre); `services` already "、"-joined."""
     await repo.bulk_insert(session, rows)
+
+
+async def points_by_code(session: AsyncSession, codes: Sequence[str]) -> dict[str, PointInfo]:
+    """The points with these codes (from the cached snapshot), by code."""
+    wanted = set(codes)
+    snapshot = await _points.get(session, _load)
+    return {p.code: p for p in snapshot.items if p.code in wanted}
