@@ -1,0 +1,220 @@
+"""Booking a hall visit through the API: slots, booking, cancelling, reminders, the desk."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import time_machine
+from sqlalchemy import select
+
+from tests.api.signing_world import World
+from tests.api.test_account_api import bound
+from tests.api.test_staff_auth import staff_login
+from wxbackend.appointments import jobs
+from wxbackend.clock import CHINA_TZ, now, today_in_china
+from wxbackend.db import session_scope
+from wxbackend.notify.models import OutboxNotice
+from wxbackend.points import service as points
+from wxbackend.staff.models import StaffRole
+
+HALL = "SP01"  # halls.toml: withdrawal, loan, transfer, general
+HOURS = "mon-fri 09:00-12:00,13:00-17:00; sat 09:00-12:00"
+
+
+async def add_hall(world: World, code: str = HALL) -> None:
+    async with session_scope(world.sessionmaker) as session:
+        if await points.existing_codes(session, [code]):
+            return
+        await points.add_point(
+            session,
+            code=code,
+            name="成都住房公积金营业部",
+            district="锦江区",
+            address="锦江区东大街218号",
+            latitude=30.6555,
+            longitude=104.0870,
+            hours=HOURS,
+            phone="028-86120001",
+            services=["提取", "贷款"],
+        )
+
+
+async def slots(world: World, token: str, business: str = "withdrawal") -> list[dict[str, Any]]:
+    response = await world.call(
+        token, "GET", f"/api/appointments/slots?point_code={HALL}&business={business}"
+    )
+    assert response.status_code == 200, response.text
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+async def book_first(world: World, token: str, business: str = "withdrawal") -> dict[str, Any]:
+    slot = next(s for s in await slots(world, token, business) if s["bookable"])
+    body = {"point_code": HALL, "business": business, "day": slot["day"], "half": slot["half"]}
+    response = await world.call(token, "POST", "/api/appointments", body)
+    assert response.status_code == 200, response.text
+    booked: dict[str, Any] = response.json()
+    return booked
+
+
+async def test_slots_follow_opening_hours_holidays_and_make_up_days(world: World) -> None:
+    await add_hall(world)
+    token, _, _ = await bound(world)
+    offered = await slots(world, token)
+    today = today_in_china()
+    book = world.client._transport.app.state.appointment_book  # type: ignore[attr-defined]
+    days = {date.fromisoformat(s["day"]) for s in offered}
+    assert min(days) > today  # no same-day bookings
+    assert max(days) <= today + timedelta(days=7)
+    for s in offered:
+        day = date.fromisoformat(s["day"])
+        assert not book.calendar.is_holiday(day)
+        if day.weekday() == 6:
+            assert day in book.calendar.makeup_days  # Sundays only when a make-up day
+        if day.weekday() == 5 and day not in book.calendar.makeup_days:
+            assert s["half"] == "am"  # an ordinary Saturday: the morning hours only
+    first = offered[0]
+    assert first["text"] in ("上午 09:00-12:00", "下午 13:00-17:00")
+    assert first["capacity"] == 40
+    assert 0 <= first["left"] <= 40
+
+
+async def test_book_shows_number_and_documents_and_one_per_business_per_day(world: World) -> None:
+    await add_hall(world)
+    token, _, _ = await bound(world)
+    booked = await book_first(world, token)
+    assert booked["status_word"] == "已预约"
+    assert re.fullmatch(r"T\d{3}", booked["ticket"])
+    assert booked["booking_no"].endswith(booked["ticket"]) and HALL in booked["booking_no"]
+    assert booked["hall_name"] == "成都住房公积金营业部"
+    assert "本人身份证原件" in booked["documents"]
+    again = {"point_code": HALL, "business": "withdrawal", "day": booked["day"], "half": "pm"}
+    refused = await world.call(token, "POST", "/api/appointments", again)
+    assert (refused.status_code, refused.json()["code"]) == (409, "appointment.already_booked")
+    loan = {**again, "business": "loan", "half": booked["half"]}
+    assert (await world.call(token, "POST", "/api/appointments", loan)).status_code == 200
+    mine = (await world.call(token, "GET", "/api/appointments")).json()["items"]
+    assert sorted(m["business_name"] for m in mine) == ["提取", "贷款"]
+    left = next(s for s in await slots(world, token) if s["day"] == booked["day"])
+    assert left["left"] < left["capacity"]
+
+
+async def test_refuses_holidays_unknown_halls_and_other_peoples_bookings(world: World) -> None:
+    await add_hall(world)
+    token, _, _ = await bound(world)
+    book = world.client._transport.app.state.appointment_book  # type: ignore[attr-defined]
+    holiday = min(d for d in book.calendar.holidays if d > today_in_china() + timedelta(days=1))
+    body = {"point_code": HALL, "business": "withdrawal", "day": holiday.isoformat(), "half": "am"}
+    refused = await world.call(token, "POST", "/api/appointments", body)
+    assert refused.json()["code"] == "appointment.slot_not_open"
+    unknown = await world.call(token, "POST", "/api/appointments", {**body, "point_code": "SP99"})
+    assert unknown.json()["code"] == "appointment.hall_not_bookable"
+    booked = await book_first(world, token)
+    stranger, _, _ = await bound(world)
+    path = f"/api/appointments/{booked['id']}"
+    assert (await world.call(stranger, "GET", path)).status_code == 404
+    assert (await world.call(stranger, "POST", path + "/cancel")).status_code == 404
+
+
+async def test_cancel_gives_the_place_back(world: World) -> None:
+    await add_hall(world)
+    token, _, _ = await bound(world)
+    booked = await book_first(world, token)
+    key = (booked["day"], booked["half"])
+    before = next(s for s in await slots(world, token) if (s["day"], s["half"]) == key)
+    response = await world.call(token, "POST", f"/api/appointments/{booked['id']}/cancel")
+    assert response.status_code == 200
+    assert response.json()["status_word"] == "已取消"
+    slot = next(s for s in await slots(world, token) if (s["day"], s["half"]) == key)
+    assert slot["left"] == before["left"] + 1
+    twice = await world.call(token, "POST", f"/api/appointments/{booked['id']}/cancel")
+    assert twice.json()["code"] == "appointment.cannot_cancel"
+    again = await book_first(world, token)  # the day is free again for this person
+    assert again["ticket"] > booked["ticket"]  # numbers are never handed out twice
+
+
+async def test_reminder_the_day_before_goes_through_the_outbox_once(world: World) -> None:
+    await add_hall(world)
+    token, _, _ = await bound(world)
+    booked = await book_first(world, token)
+    day = date.fromisoformat(booked["day"])
+    book = world.client._transport.app.state.appointment_book  # type: ignore[attr-defined]
+    early = await jobs.send_reminders(
+        world.sessionmaker, book, today=day - timedelta(days=2), now=now()
+    )
+    assert early == 0
+    for _ in range(2):
+        await jobs.send_reminders(
+            world.sessionmaker, book, today=day - timedelta(days=1), now=now()
+        )
+    async with session_scope(world.sessionmaker) as session:
+        notices = (
+            await session.scalars(
+                select(OutboxNotice).where(OutboxNotice.kind == "appointment_reminder")
+            )
+        ).all()
+    mine = [n for n in notices if n.link_path == f"/h5/appointments/{booked['id']}"]
+    assert len(mine) == 1
+    assert mine[0].payload["hall"] == "成都住房公积金营业部"
+    assert mine[0].payload["ticket"] == booked["ticket"]
+    assert mine[0].payload["slot_time"].startswith(f"{day.year}年{day.month}月{day.day}日 ")
+
+
+async def test_no_shows_limit_new_bookings(world: World) -> None:
+    await add_hall(world)
+    token, _, _ = await bound(world)
+    bookable = [s for s in await slots(world, token) if s["bookable"]]
+    days = sorted({s["day"] for s in bookable})[:3]
+    for day in days:
+        slot = next(s for s in bookable if s["day"] == day)
+        body = {"point_code": HALL, "business": "withdrawal", "day": day, "half": slot["half"]}
+        assert (await world.call(token, "POST", "/api/appointments", body)).status_code == 200
+    after = date.fromisoformat(days[-1]) + timedelta(days=1)
+    assert await jobs.mark_no_shows(world.sessionmaker, today=after) >= 3
+    mine = (await world.call(token, "GET", "/api/appointments")).json()["items"]
+    assert {m["status_word"] for m in mine} == {"未到"}
+    refused = await world.call(
+        token,
+        "POST",
+        "/api/appointments",
+        {"point_code": HALL, "business": "loan", "day": days[0], "half": "am"},
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "appointment.too_many_no_shows")
+
+
+async def test_desk_checks_in_and_calls_the_next_number(world: World) -> None:
+    await add_hall(world)
+    tokens = [(await bound(world))[0] for _ in range(2)]
+    first = await book_first(world, tokens[0])
+    second = await book_first(world, tokens[1])
+    assert (first["day"], first["half"]) == (second["day"], second["half"])
+    day = date.fromisoformat(first["day"])
+    start = 9 if first["half"] == "am" else 13
+    with time_machine.travel(datetime(day.year, day.month, day.day, start, 30, tzinfo=CHINA_TZ)):
+        _, staff = await staff_login(world, StaffRole.REVIEWER)
+        headers = {"Authorization": f"Bearer {staff}"}
+        base = f"/staff/api/halls/{HALL}"
+        listed = (await world.client.get(base + "/appointments", headers=headers)).json()
+        ours = {first["ticket"], second["ticket"]}
+        assert [i["ticket"] for i in listed["items"] if i["ticket"] in ours] == sorted(ours)
+        nobody = await world.client.post(base + "/call-next", json={}, headers=headers)
+        assert nobody.json()["code"] == "appointment.nobody_waiting"
+        for booking in (second, first):  # the second arrives first
+            checked = await world.client.post(
+                base + "/check-in", json={"booking_no": booking["booking_no"]}, headers=headers
+            )
+            assert checked.status_code == 200, checked.text
+            assert checked.json()["status_word"] == "已签到"
+        twice = await world.client.post(
+            base + "/check-in", json={"booking_no": first["booking_no"]}, headers=headers
+        )
+        assert twice.json()["code"] == "appointment.cannot_check_in"
+        called = await world.client.post(base + "/call-next", json={}, headers=headers)
+        assert called.json()["ticket"] == second["ticket"]
+        assert called.json()["status_word"] == "已叫号"
+        too_late = await world.call(tokens[0], "POST", f"/api/appointments/{first['id']}/cancel")
+        assert too_late.status_code in (401, 409)  # the half day has started
+        nobody_auth = await world.client.get(base + "/appointments")
+        assert nobody_auth.status_code == 401
