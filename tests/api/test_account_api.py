@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from typing import Any
+
+from pypdf import PdfReader
 
 from tests.api.signing_world import Person, World
 from tests.builders import month_start, next_number
@@ -221,21 +224,21 @@ async def test_loan_overview_and_schedule(world: World) -> None:
     assert (refused.status_code, refused.json()["code"]) == (404, "account.loan_not_found")
 
 
-async def test_yearly_statement_is_a_printable_masked_page(world: World) -> None:
+async def test_yearly_statement_is_a_masked_pdf(world: World) -> None:
     token, _, person = await bound(world, name="李秀英")
     year = month_start(today_in_china(), 1).year
     response = await world.call(token, "GET", f"/api/account/statement/{year}")
     assert response.status_code == 200
-    assert response.headers["content-type"].startswith("text/html")
+    assert response.headers["content-type"] == "application/pdf"
     assert response.headers["cache-control"] == "no-store"
-    page = response.text
+    reader = PdfReader(io.BytesIO(response.content))
+    page = "".join("".join(p.extract_text().split()) for p in reader.pages)
     assert f"{year}年度住房公积金个人账户对账单" in page
     assert "李**" in page
     assert "李秀英" not in page
     assert person.id_no not in page
     assert person.id_no[:6] + "********" + person.id_no[-4:] in page
     assert person.account.account_no not in page
-    assert "@media print" in page
     assert "汇缴（" in page
     assert "¥1,920.00" in page
     future = await world.call(token, "GET", f"/api/account/statement/{today_in_china().year + 1}")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import HTMLResponse
+from fastapi.responses import Response
 
 from wxbackend.account import loans, service, statement
 from wxbackend.account.schemas import (
@@ -21,9 +21,10 @@ from wxbackend.account.schemas import (
     WithdrawalDetail,
     WithdrawalPage,
 )
+from wxbackend.account.statement_pdf import render_statement_pdf
 from wxbackend.auth.deps import CurrentUser
-from wxbackend.clock import today_in_china
-from wxbackend.deps import RowId, SessionDep, VaultDep
+from wxbackend.clock import now, today_in_china
+from wxbackend.deps import RowId, SessionDep, SettingsDep, VaultDep
 from wxbackend.fund.models import RepaymentStatus
 from wxbackend.withdraw.deps import RulesDep
 
@@ -110,14 +111,19 @@ async def schedule(
     )
 
 
-@router.get("/statement/{year}", response_class=HTMLResponse)
+@router.get(
+    "/statement/{year}",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
 async def yearly_statement(
     user: CurrentUser,
     session: SessionDep,
     vault: VaultDep,
+    settings: SettingsDep,
     year: Annotated[int, Path(ge=1990, le=2200)],
-) -> HTMLResponse:
-    """The yearly statement (对账单) as a printable HTML page."""
+) -> Response:
+    """The yearly statement (对账单) as a printable PDF."""
     built = await statement.build_statement(
         session,
         vault,
@@ -126,7 +132,15 @@ async def yearly_statement(
         year=year,
         today=today_in_china(),
     )
-    return HTMLResponse(
-        statement.render_statement(built),
-        headers={"Cache-Control": "no-store", "X-Robots-Tag": "noindex"},
+    body = render_statement_pdf(
+        built,
+        centre=statement.centre_name(),
+        font_path=settings.certificates.font_path,
+        now=now(),
     )
+    headers = {
+        "Cache-Control": "no-store",
+        "X-Robots-Tag": "noindex",
+        "Content-Disposition": f'inline; filename="statement-{year}.pdf"',
+    }
+    return Response(body, media_type="application/pdf", headers=headers)

@@ -1,5 +1,5 @@
-"""The yearly statement (对账单): every balance movement of a calendar year, as a
-printable page in Simplified Chinese with personal data masked."""
+"""The yearly statement (对账单): every balance movement of a calendar year, in
+Simplified Chinese with personal data masked (rendered as PDF by statement_pdf)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.account import display
@@ -20,18 +18,8 @@ from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import ACCOUNT_STATUS_NAMES, EntryType
-from wxbackend.money import format_yuan
 from wxbackend.security.masking import mask_account_no, mask_id_no
 from wxbackend.security.pii import Vault
-
-_templates = Environment(
-    loader=FileSystemLoader(Path(__file__).with_name("templates")),
-    autoescape=select_autoescape(["html"]),
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
-_templates.filters["yuan"] = format_yuan
-_templates.filters["day"] = display.date_text
 
 
 class StatementYearNotFound(NotFound):
@@ -119,11 +107,6 @@ async def build_statement(
 
 
 @cache
-def _centre() -> dict[str, str]:
+def centre_name() -> str:
     values = tomllib.loads((CONTENT_DIR / "values.toml").read_text("utf-8"))
-    return {k: str(v) for k, v in values.items()}
-
-
-def render_statement(statement: Statement) -> str:
-    """The statement as a self-contained HTML page (print styles included)."""
-    return _templates.get_template("statement.html").render(s=statement, centre=_centre())
+    return str(values["centre_name"])
