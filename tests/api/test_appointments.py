@@ -87,7 +87,8 @@ async def test_book_shows_number_and_documents_and_one_per_business_per_day(worl
     booked = await book_first(world, token)
     assert booked["status_word"] == "已预约"
     assert re.fullmatch(r"T\d{3}", booked["ticket"])
-    assert booked["booking_no"].endswith(booked["ticket"]) and HALL in booked["booking_no"]
+    assert booked["booking_no"].endswith(booked["ticket"])
+    assert HALL in booked["booking_no"]
     assert booked["hall_name"] == "成都住房公积金营业部"
     assert "本人身份证原件" in booked["documents"]
     again = {"point_code": HALL, "business": "withdrawal", "day": booked["day"], "half": "pm"}

@@ -7,7 +7,6 @@ in parallel transactions, each on its own connection.
 from __future__ import annotations
 
 import asyncio
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine

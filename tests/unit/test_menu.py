@@ -126,7 +126,7 @@ def test_diff_is_empty_against_the_live_copy_and_names_changes(menu: dict[str, A
             sub["sub_button"] = []
     assert diff_menus(live, menu) == []
     live["button"][2]["sub_button"][1]["key"] = "OLD_HELP"
-    del live["button"][1]["sub_button"][2]
+    del live["button"][1]["sub_button"][4]
     assert diff_menus(live, menu) == [
         "+ 办事服务 / 12329 (type=click key=HOTLINE)",
         "~ 更多 / 帮助: key 'OLD_HELP' → 'HELP'",

@@ -133,12 +133,17 @@ def test_masked_numbers_allowed() -> None:
 def test_shipped_templates_render_every_kind_within_limits() -> None:
     book = load_templates()
     long_reason = "原因" * 30
+    samples: dict[str, dict[str, str]] = {
+        "documents_needed": {},
+        "appointment_reminder": {
+            "hall": "成都住房公积金营业部高新区分理处综合服务大厅",
+            "business": "提取",
+            "slot_time": "2026年12月3日 09:00~12:00",
+            "ticket": "T007",
+        },
+    }
     for kind, templates in book.kinds.items():
-        values = complete_values(
-            kind,
-            {"amount": "¥1,234,567.89"} if kind != "documents_needed" else {},
-            at=AT,
-        )
+        values = complete_values(kind, samples.get(kind, {"amount": "¥1,234,567.89"}), at=AT)
         values["reason"] = long_reason
         for wechat in (templates.template, templates.subscribe):
             assert wechat is not None, kind

@@ -10,7 +10,7 @@ or on a fresh one from `build_registry()`:
 
 from __future__ import annotations
 
-from wxbackend.handlers import account, fallback, guides, notify, points, welcome
+from wxbackend.handlers import account, appointments, fallback, guides, notify, points, welcome
 from wxbackend.handlers.messages import InboundMessage, NewsReply, Reply, TextReply
 from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
 
@@ -32,6 +32,7 @@ def build_registry() -> HandlerRegistry:
     points.register(registry)
     guides.register_password(registry)
     account.register(registry)
+    appointments.register(registry)
     guides.register(registry)
     notify.register(registry)
     fallback.register(registry)
