@@ -3,24 +3,66 @@
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import pytest
 import time_machine
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from tests.api.signing_world import World
+from tests.api.edge_app import with_settings
+from tests.api.signing_world import World, open_world
 from tests.api.test_account_api import bound
 from tests.api.test_staff_auth import staff_login
 from wxbackend.appointments import jobs
+from wxbackend.appointments.schedule import load_book
 from wxbackend.clock import CHINA_TZ, now, today_in_china
+from wxbackend.config import Settings
 from wxbackend.db import session_scope
 from wxbackend.notify.models import OutboxNotice
 from wxbackend.points import service as points
+from wxbackend.security.pii import Vault
 from wxbackend.staff.models import StaffRole
+from wxbackend.store import Store
 
 HALL = "SP01"  # halls.toml: withdrawal, loan, transfer, general
 HOURS = "mon-fri 09:00-12:00,13:00-17:00; sat 09:00-12:00"
+
+
+def window() -> list[date]:
+    today = today_in_china()
+    return [today + timedelta(days=n) for n in range(1, 8)]  # each weekday once
+
+
+def holiday_and_makeup_day() -> tuple[date, date]:
+    """(a weekday holiday, a make-up Sunday) inside the booking window, whatever today is."""
+    days = window()
+    holiday = next(d for d in days if d.weekday() < 5)
+    sunday = next(d for d in days if d.weekday() == 6)
+    return holiday, sunday
+
+
+@pytest.fixture
+async def world(
+    settings: Settings, store: Store, vault: Vault, engine: AsyncEngine, tmp_path: Path
+) -> AsyncIterator[World]:
+    """The app with a calendar made for today: one holiday and one make-up day in the window."""
+    holiday, sunday = holiday_and_makeup_day()
+    calendar = tmp_path / "calendar.toml"
+    calendar.write_text(
+        f"""[years.{holiday.year}]
+confirmed = true
+holidays = [{{ from = "{holiday}", to = "{holiday}", name = "测试节" }}]
+makeup_days = ["{sunday}"]
+""",
+        "utf-8",
+    )
+    moved = with_settings(settings, appointments={"calendar_file": str(calendar)})
+    async for opened in open_world(moved, store, vault, engine):
+        yield opened
 
 
 async def add_hall(world: World, code: str = HALL) -> None:
@@ -63,18 +105,16 @@ async def test_slots_follow_opening_hours_holidays_and_make_up_days(world: World
     await add_hall(world)
     token, _, _ = await bound(world)
     offered = await slots(world, token)
-    today = today_in_china()
-    book = world.client._transport.app.state.appointment_book  # type: ignore[attr-defined]
-    days = {date.fromisoformat(s["day"]) for s in offered}
-    assert min(days) > today  # no same-day bookings
-    assert max(days) <= today + timedelta(days=7)
+    holiday, sunday = holiday_and_makeup_day()
+    halves: dict[date, list[str]] = {}
     for s in offered:
-        day = date.fromisoformat(s["day"])
-        assert not book.calendar.is_holiday(day)
-        if day.weekday() == 6:
-            assert day in book.calendar.makeup_days  # Sundays only when a make-up day
-        if day.weekday() == 5 and day not in book.calendar.makeup_days:
-            assert s["half"] == "am"  # an ordinary Saturday: the morning hours only
+        halves.setdefault(date.fromisoformat(s["day"]), []).append(s["half"])
+    saturday = next(d for d in window() if d.weekday() == 5)
+    assert holiday not in halves  # the holiday: closed
+    assert halves[sunday] == ["am", "pm"]  # the make-up Sunday: Monday's hours
+    assert halves[saturday] == ["am"]  # an ordinary Saturday: the morning only
+    assert set(halves) == set(window()) - {holiday}
+    assert min(halves) > today_in_china()  # no same-day bookings
     first = offered[0]
     assert first["text"] in ("上午 09:00-12:00", "下午 13:00-17:00")
     assert first["capacity"] == 40
@@ -91,7 +131,10 @@ async def test_book_shows_number_and_documents_and_one_per_business_per_day(worl
     assert HALL in booked["booking_no"]
     assert booked["hall_name"] == "成都住房公积金营业部"
     assert "本人身份证原件" in booked["documents"]
-    again = {"point_code": HALL, "business": "withdrawal", "day": booked["day"], "half": "pm"}
+    other_half = [x["half"] for x in await slots(world, token) if x["day"] == booked["day"]][
+        -1
+    ]  # the afternoon when the day has one (a Saturday has not)
+    again = {"point_code": HALL, "business": "withdrawal", "day": booked["day"], "half": other_half}
     refused = await world.call(token, "POST", "/api/appointments", again)
     assert (refused.status_code, refused.json()["code"]) == (409, "appointment.already_booked")
     loan = {**again, "business": "loan", "half": booked["half"]}
@@ -105,8 +148,7 @@ async def test_book_shows_number_and_documents_and_one_per_business_per_day(worl
 async def test_refuses_holidays_unknown_halls_and_other_peoples_bookings(world: World) -> None:
     await add_hall(world)
     token, _, _ = await bound(world)
-    book = world.client._transport.app.state.appointment_book  # type: ignore[attr-defined]
-    holiday = min(d for d in book.calendar.holidays if d > today_in_china() + timedelta(days=1))
+    holiday, _ = holiday_and_makeup_day()
     body = {"point_code": HALL, "business": "withdrawal", "day": holiday.isoformat(), "half": "am"}
     refused = await world.call(token, "POST", "/api/appointments", body)
     assert refused.json()["code"] == "appointment.slot_not_open"
@@ -141,7 +183,7 @@ async def test_reminder_the_day_before_goes_through_the_outbox_once(world: World
     token, _, _ = await bound(world)
     booked = await book_first(world, token)
     day = date.fromisoformat(booked["day"])
-    book = world.client._transport.app.state.appointment_book  # type: ignore[attr-defined]
+    book = load_book()
     early = await jobs.send_reminders(
         world.sessionmaker, book, today=day - timedelta(days=2), now=now()
     )
