@@ -1,4 +1,5 @@
-"""The background worker: pays approved withdrawals and delivers notices to users.
+"""The background worker: pays approved withdrawals, reminds tomorrow's hall
+appointments (and marks no-shows), and delivers notices to users.
 
 Several workers on several machines may run at once: each withdrawal is claimed with a
 conditional update and a lease before the bank is called (see withdraw/payout.py), and
@@ -13,6 +14,9 @@ from contextlib import AsyncExitStack
 
 import structlog
 
+from wxbackend import clock
+from wxbackend.appointments.jobs import run_jobs
+from wxbackend.appointments.schedule import load_book_for
 from wxbackend.config import Settings
 from wxbackend.db import create_engine, create_sessionmaker
 from wxbackend.gateways import Gateways, open_gateways
@@ -41,6 +45,7 @@ async def run_worker(
     vault = Vault.from_settings(settings.security)
     stop = stop or asyncio.Event()
     total = PayoutReport()
+    book = load_book_for(settings.appointments.halls_file, settings.appointments.calendar_file)
     log.info("worker.started", once=once)
     resources = AsyncExitStack()
     try:
@@ -80,6 +85,18 @@ async def run_worker(
                     failed=len(report.failed),
                     unknown=len(report.unknown),
                 )
+            try:
+                # Before the notices: tomorrow's reminders go out in this same pass.
+                await run_jobs(
+                    sessionmaker,
+                    book,
+                    now=clock.now(),
+                    today=clock.today_in_china(),
+                    reminder_hour=settings.appointments.reminder_hour,
+                    china_hour=clock.china_now().hour,
+                )
+            except Exception:
+                log.exception("worker.appointment_jobs_failed")
             await notices.run()
             if once or stop.is_set():
                 return total

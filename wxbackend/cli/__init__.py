@@ -5,6 +5,8 @@ from __future__ import annotations
 import typer
 
 from wxbackend.cli import (
+    appointments,
+    certificates,
     data,
     db,
     ledger,
@@ -46,6 +48,8 @@ app.add_typer(sim.app, name="sim")
 app.add_typer(passwords.app, name="passwords")
 app.add_typer(staff.app, name="staff")
 app.add_typer(outbox.app, name="outbox")
+app.add_typer(appointments.app, name="appointments")
+app.add_typer(certificates.app, name="certificates")
 app.command("import")(data.import_file)
 app.command("demo")(data.demo)
 app.command("worker")(worker.worker)
