@@ -38,7 +38,8 @@ DEFAULT_RETRY_AFTER = b"60"
 
 
 def _csp_for(path: str) -> bytes:
-    if path.startswith("/h5/") or path == "/h5":
+    # /verify: the public certificate check, a page like the H5 ones (their stylesheets).
+    if path.startswith(("/h5/", "/verify")) or path == "/h5":
         return PAGE_CSP
     if path.startswith("/sandbox/") or path == "/sandbox":
         return SANDBOX_CSP

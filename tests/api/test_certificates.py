@@ -106,6 +106,7 @@ async def test_verify_page_accepts_the_code_and_refuses_a_changed_one(world: Wor
     assert mask_id_no(person.id_no) in page.text
     assert person.id_no not in page.text
     assert page.headers["cache-control"] == "no-store"
+    assert "form-action 'self'" in page.headers["content-security-policy"]  # a page, not API
     typed = await world.client.get("/verify", params={"code": code.lower().replace("-", " ")})
     assert "证明有效" in typed.text
     last = code[-1]
