@@ -16,12 +16,15 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.api.edge_app import with_settings
 from tests.api.signing_world import World, open_world
 from tests.api.test_account_api import bound
+from tests.api.test_account_callback import ask
 from tests.api.test_staff_auth import staff_login
 from wxbackend.appointments import jobs
 from wxbackend.appointments.schedule import load_book
 from wxbackend.clock import CHINA_TZ, now, today_in_china
 from wxbackend.config import Settings
 from wxbackend.db import session_scope
+from wxbackend.h5.web import csrf_token
+from wxbackend.handlers import menu_keys
 from wxbackend.notify.models import OutboxNotice
 from wxbackend.points import service as points
 from wxbackend.security.pii import Vault
@@ -261,3 +264,47 @@ async def test_desk_checks_in_and_calls_the_next_number(world: World) -> None:
         assert too_late.status_code in (401, 409)  # the half day has started
         nobody_auth = await world.client.get(base + "/appointments")
         assert nobody_auth.status_code == 401
+
+
+async def test_halls_nearest_first_from_a_location(world: World) -> None:
+    await add_hall(world)
+    token, _, _ = await bound(world)
+    near = await world.call(token, "GET", "/api/appointments/halls?lat=30.6556&lng=104.0871")
+    items = near.json()["items"]
+    assert items[0]["point_code"] == HALL
+    assert items[0]["distance_m"] < 50
+    assert items[0]["businesses"] == ["withdrawal", "loan", "transfer", "general"]
+
+
+async def test_chat_lists_bookings_and_the_nearest_halls(world: World) -> None:
+    await add_hall(world)
+    token, openid, _ = await bound(world, oa=True)
+    booked = await book_first(world, token)
+    text = await ask(world, openid, menu_keys.APPOINTMENTS)
+    assert text.startswith("【网上预约】")
+    assert f"{booked['hall_name']} 提取，号码 {booked['ticket']}" in text
+    assert "成都住房公积金营业部" in text
+    assert "/h5/appointments" in text
+    assert await ask(world, openid, "", text="预约") == text
+    certificate = await ask(world, openid, menu_keys.DEPOSIT_CERTIFICATE)
+    assert "/h5/certificate" in certificate
+
+
+async def test_h5_booking_form_shows_a_refusal_next_to_the_slots(world: World) -> None:
+    await add_hall(world)
+    token, _, _ = await bound(world, oa=True)
+    holiday, _ = holiday_and_makeup_day()
+    world.client.cookies.set(world.settings.sessions.cookie_name, token)
+    form = {
+        "csrf": csrf_token(world.settings, token),
+        "point": HALL,
+        "business": "withdrawal",
+        "slot": f"{holiday}/am",
+    }
+    page = await world.client.post("/h5/appointments", data=form)
+    assert page.status_code == 422
+    assert "该时段不开放预约" in page.text
+    assert 'id="book"' in page.text  # the slots again, to pick another
+    forged = await world.client.post("/h5/appointments", data={**form, "csrf": "x"})
+    assert forged.status_code == 403
+    world.client.cookies.clear()
