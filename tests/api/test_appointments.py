@@ -308,3 +308,21 @@ async def test_h5_booking_form_shows_a_refusal_next_to_the_slots(world: World) -
     forged = await world.client.post("/h5/appointments", data={**form, "csrf": "x"})
     assert forged.status_code == 403
     world.client.cookies.clear()
+
+
+async def test_desk_refuses_roles_not_listed(
+    settings: Settings, store: Store, vault: Vault, engine: AsyncEngine
+) -> None:
+    only_supervisors = with_settings(settings, appointments={"desk_roles": ["supervisor"]})
+    async for other in open_world(only_supervisors, store, vault, engine):
+        await add_hall(other)
+        _, reviewer = await staff_login(other, StaffRole.REVIEWER)
+        _, supervisor = await staff_login(other, StaffRole.SUPERVISOR)
+        path = f"/staff/api/halls/{HALL}/appointments"
+        refused = await other.client.get(path, headers={"Authorization": f"Bearer {reviewer}"})
+        assert (refused.status_code, refused.json()["code"]) == (
+            403,
+            "appointment.desk_role_required",
+        )
+        allowed = await other.client.get(path, headers={"Authorization": f"Bearer {supervisor}"})
+        assert allowed.status_code == 200
