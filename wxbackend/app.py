@@ -37,6 +37,7 @@ from wxbackend.middleware import RequestContextMiddleware
 from wxbackend.notify.api import router as notify_router
 from wxbackend.notify.templates import load_templates
 from wxbackend.points.api import router as points_router
+from wxbackend.reads import open_read_only
 from wxbackend.sandbox import create_sandbox_app
 from wxbackend.security.pii import Vault
 from wxbackend.staff.api import router as staff_router
@@ -71,6 +72,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.engine = engine
     app.state.sessionmaker = create_sessionmaker(engine)
     app.state.store = store
+    app.state.reader = await open_read_only(settings.database)
     app.state.vault = Vault.from_settings(settings.security)
     owns_gateways = app.state.gateways_override is None
     gateways: Gateways = app.state.gateways_override or build_gateways(settings, store)
@@ -87,6 +89,8 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
             await gateways.aclose()
         if owns_store:
             await store.close()
+        if app.state.reader is not None:
+            await app.state.reader.close()
         await engine.dispose()
 
 

@@ -32,6 +32,9 @@ class DatabaseSettings(BaseModel):
     max_overflow: int = 10
     # Wait at most this long for a pooled connection; then the request answers 503.
     pool_timeout_s: float = 5.0
+    # PostgreSQL only: connections per process for the hot reads that skip the ORM
+    # session (wxbackend/reads.py, the 账户查询 click), besides pool_size + max_overflow.
+    read_pool_size: int = 4
 
 
 class StoreSettings(BaseModel):

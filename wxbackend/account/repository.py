@@ -17,6 +17,7 @@ from wxbackend.fund.models import (
     LoanStatus,
     RepaymentSchedule,
 )
+from wxbackend.reads import ReadOnlyDatabase
 
 # Built once (the overview is the most asked question, every 账户查询 click): a statement
 # object keeps its SQLAlchemy cache key, so nothing is rebuilt or re-keyed per request.
@@ -50,6 +51,26 @@ async def overview_extras(
     params = {"account_id": account_id, "employer_id": employer_id, "start": start, "end": end}
     row = (await session.execute(_OVERVIEW_EXTRAS, params)).one()
     return row[0], int(row[1]), bool(row[2])
+
+
+# `overview_extras` on the read-only connections (PostgreSQL), as a prepared statement.
+_OVERVIEW_EXTRAS_SQL = f"""
+SELECT (SELECT name FROM employer WHERE id = $1) AS employer,
+       (SELECT coalesce(sum(employer_amount + employee_amount), 0) FROM deposit
+         WHERE account_id = $2 AND paid_for_month >= $3 AND paid_for_month <= $4) AS year_total,
+       EXISTS (SELECT 1 FROM loan WHERE account_id = $2 AND status = '{LoanStatus.ACTIVE.value}')
+         AS has_loan
+"""  # noqa: S608 - a constant of ours, not input
+
+
+async def overview_extras_read(
+    db: ReadOnlyDatabase, *, account_id: int, employer_id: int, start: date, end: date
+) -> tuple[str | None, int, bool]:
+    """As `overview_extras`, read from the latest committed rows without a session."""
+    row = await db.fetchrow(_OVERVIEW_EXTRAS_SQL, employer_id, account_id, start, end)
+    if row is None:  # pragma: no cover - a SELECT of three scalars always has a row
+        raise RuntimeError("overview extras returned no row")
+    return row["employer"], int(row["year_total"]), bool(row["has_loan"])
 
 
 async def employer_name(session: AsyncSession, employer_id: int) -> str | None:

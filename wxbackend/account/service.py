@@ -30,6 +30,8 @@ from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund import calc
 from wxbackend.fund.models import ACCOUNT_STATUS_NAMES, Deposit, FundAccount
+from wxbackend.fund.rows import AccountRow
+from wxbackend.reads import ReadOnlyDatabase
 from wxbackend.security.masking import mask_account_no
 from wxbackend.withdraw import service as withdrawals
 from wxbackend.withdraw.rules import RuleBook
@@ -57,15 +59,38 @@ async def get_overview(
     session: AsyncSession, *, channel: Channel, openid: str, today: date
 ) -> OverviewRead:
     account = await caller_account(session, channel=channel, openid=openid)
-    shares = calc.deposit_shares(
-        account.deposit_base, account.employer_ratio_bp, account.employee_ratio_bp
-    )
-    employer, year_total, has_loan = await repo.overview_extras(
+    extras = await repo.overview_extras(
         session,
         account_id=account.id,
         employer_id=account.employer_id,
         start=date(today.year, 1, 1),
         end=date(today.year, 12, 31),
+    )
+    return _overview(account, extras, today)
+
+
+async def read_overview(
+    db: ReadOnlyDatabase, *, channel: Channel, openid: str, today: date
+) -> OverviewRead:
+    """`get_overview` on the read-only connections: the same figures, fresh from the
+    latest committed rows, without a session (the 账户查询 click)."""
+    account = await binding.queryable_account_row(db, channel=channel, openid=openid)
+    extras = await repo.overview_extras_read(
+        db,
+        account_id=account.id,
+        employer_id=account.employer_id,
+        start=date(today.year, 1, 1),
+        end=date(today.year, 12, 31),
+    )
+    return _overview(account, extras, today)
+
+
+def _overview(
+    account: FundAccount | AccountRow, extras: tuple[str | None, int, bool], today: date
+) -> OverviewRead:
+    employer, year_total, has_loan = extras
+    shares = calc.deposit_shares(
+        account.deposit_base, account.employer_ratio_bp, account.employee_ratio_bp
     )
     return OverviewRead(
         account_no=mask_account_no(account.account_no),

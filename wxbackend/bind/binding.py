@@ -24,6 +24,8 @@ from wxbackend.clock import now
 from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, FundAccount
+from wxbackend.fund.rows import AccountRow
+from wxbackend.reads import ReadOnlyDatabase
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +158,19 @@ async def bound_account(session: AsyncSession, *, channel: Channel, openid: str)
 async def queryable_account(session: AsyncSession, *, channel: Channel, openid: str) -> FundAccount:
     """The caller's account, once any initial password has been changed."""
     found = await repo.account_and_credential_for_openid(session, channel=channel, openid=openid)
+    if found is None:
+        raise NotBound()
+    account, is_initial = found
+    if is_initial is None or is_initial:
+        raise InitialPasswordMustChange()
+    return account
+
+
+async def queryable_account_row(
+    db: ReadOnlyDatabase, *, channel: Channel, openid: str
+) -> AccountRow:
+    """As `queryable_account`, on the read-only connections (no session, no unit of work)."""
+    found = await repo.account_row_for_openid(db, channel=channel, openid=openid)
     if found is None:
         raise NotBound()
     account, is_initial = found

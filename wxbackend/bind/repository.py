@@ -9,7 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.bind.models import Binding, Credential, Purpose, Signing
 from wxbackend.enums import Channel
-from wxbackend.fund.models import FundAccount
+from wxbackend.fund.models import AccountStatus, FundAccount
+from wxbackend.fund.rows import AccountRow
+from wxbackend.reads import ReadOnlyDatabase
 
 
 async def open_signing(
@@ -72,6 +74,42 @@ async def account_and_credential_for_openid(
     params = {"channel": channel, "openid": openid}
     row = (await session.execute(_BOUND_ACCOUNT_AND_CREDENTIAL, params)).one_or_none()
     return None if row is None else (row[0], row[1])
+
+
+# The same question on the read-only connections (PostgreSQL; wxbackend/reads.py), as a
+# prepared statement: every 账户查询 click asks it.
+_BOUND_ACCOUNT_ROW = """
+SELECT a.id, a.account_no, a.name_masked, a.employer_id, a.status, a.deposit_base,
+       a.employer_ratio_bp, a.employee_ratio_bp, a.paid_up_to, a.opened_on, a.balance,
+       c.is_initial
+FROM binding b
+JOIN fund_account a ON a.id = b.account_id
+LEFT JOIN credential c ON c.account_id = a.id
+WHERE b.channel = $1 AND b.openid = $2
+"""
+
+
+async def account_row_for_openid(
+    db: ReadOnlyDatabase, *, channel: Channel, openid: str
+) -> tuple[AccountRow, bool | None] | None:
+    """As `account_and_credential_for_openid`, read from the latest committed rows."""
+    row = await db.fetchrow(_BOUND_ACCOUNT_ROW, channel.value, openid)
+    if row is None:
+        return None
+    account = AccountRow(
+        id=row["id"],
+        account_no=row["account_no"],
+        name_masked=row["name_masked"],
+        employer_id=row["employer_id"],
+        status=AccountStatus(row["status"]),
+        deposit_base=row["deposit_base"],
+        employer_ratio_bp=row["employer_ratio_bp"],
+        employee_ratio_bp=row["employee_ratio_bp"],
+        paid_up_to=row["paid_up_to"],
+        opened_on=row["opened_on"],
+        balance=row["balance"],
+    )
+    return account, row["is_initial"]
 
 
 async def bindings_for_account(session: AsyncSession, account_id: int) -> Sequence[Binding]:

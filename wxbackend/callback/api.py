@@ -164,6 +164,7 @@ async def receive_message(
         sessionmaker=getattr(state, "sessionmaker", None),
         vault=getattr(state, "vault", None),
         withdraw_rules=getattr(state, "withdraw_rules", None),
+        reader=getattr(state, "reader", None),
     )
 
     def outbox() -> OfficialAccountApi | None:

@@ -48,6 +48,10 @@ async def _overview(session: AsyncSession, openid: str, ctx: HandlerContext) -> 
     o: OverviewRead = await service.get_overview(
         session, channel=Channel.OFFICIAL_ACCOUNT, openid=openid, today=today_in_china()
     )
+    return _overview_text(o, ctx)
+
+
+def _overview_text(o: OverviewRead, ctx: HandlerContext) -> str:
     paid_up_to = display.month_text_of(o.paid_up_to) if o.paid_up_to else "暂无缴存"
     lines = [
         f"{o.name}的公积金账户",
@@ -162,7 +166,19 @@ async def _answer(summary: Summary, message: InboundMessage, ctx: HandlerContext
 
 async def account_query_reply(message: InboundMessage, ctx: HandlerContext) -> Reply | None:
     """账户查询: balance, status, monthly amount, paid-up-to month."""
-    return await _answer(_overview, message, ctx)
+    if ctx.reader is None:
+        return await _answer(_overview, message, ctx)
+    # The most asked question: on the read-only connections, without a unit of work.
+    try:
+        o = await service.read_overview(
+            ctx.reader, channel=Channel.OFFICIAL_ACCOUNT, openid=message.openid,
+            today=today_in_china(),
+        )  # fmt: skip
+    except NotBound:
+        return TextReply(ctx.content["binding"])
+    except InitialPasswordMustChange:
+        return TextReply(ctx.content["account_initial_password"])
+    return TextReply(_overview_text(o, ctx))
 
 
 async def deposit_details_reply(message: InboundMessage, ctx: HandlerContext) -> Reply | None:

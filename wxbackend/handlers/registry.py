@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
     from wxbackend.config import Settings
     from wxbackend.content import Content
+    from wxbackend.reads import ReadOnlyDatabase
     from wxbackend.security.pii import Vault
     from wxbackend.store import Store
     from wxbackend.withdraw.rules import RuleBook
@@ -32,6 +33,8 @@ class HandlerContext:
     vault: Vault | None = None
     # The withdrawal rules the app loaded (a withdrawal's status word depends on them).
     withdraw_rules: RuleBook | None = None
+    # Read-only connections for the hottest reads (PostgreSQL only; wxbackend/reads.py).
+    reader: ReadOnlyDatabase | None = None
     services: dict[str, Any] = field(default_factory=dict)
 
 
