@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json as jsonlib
 import logging
 import re
 import sys
@@ -32,11 +33,16 @@ _VERBATIM_FIELDS = {"request_id", "timestamp", "level", "logger"}
 _DIGIT_RUN = re.compile(r"\d{11}")
 
 
+def scrub_text(value: str) -> str:
+    """`scrub`, skipping its three passes when no run of 11 digits could be masked."""
+    if len(value) < 11 or _DIGIT_RUN.search(value) is None:
+        return value
+    return scrub(value)
+
+
 def _scrub_value(value: Any) -> Any:
     if isinstance(value, str):
-        if len(value) < 11 or _DIGIT_RUN.search(value) is None:
-            return value
-        return scrub(value)
+        return scrub_text(value)
     if isinstance(value, dict):
         return {k: _scrub_value(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -90,6 +96,63 @@ class _LineLoggerFactory:
         return _LineLogger(str(args[0]) if args else "", self._lock)
 
 
+class _AccessLine:
+    """The access line (`http.request`), rendered straight to JSON: one per request, so
+    it skips the processor chain (contextvars, level, logger name, exception formatting,
+    the scrub of every field), ~100 µs per request on the 账户查询 click (issue #18).
+
+    It carries the same fields the chain would give it. Its only free text is the path,
+    which the caller has scrubbed; the method is one the HTTP parser accepted, status
+    and duration are numbers, the request id was checked when it came in.
+    """
+
+    __slots__ = ("_lock", "_stamp")
+
+    def __init__(self, lock: threading.RLock) -> None:
+        self._lock = lock
+        self._stamp = structlog.processors.TimeStamper(fmt="iso", utc=True)
+
+    def write(
+        self, *, method: str, path: str, status: int, duration_ms: float, request_id: str
+    ) -> None:
+        fields = {
+            "method": method,
+            "path": path,
+            "status": status,
+            "duration_ms": duration_ms,
+            "event": "http.request",
+            "request_id": request_id,
+            "level": "info",
+            "logger": "wxbackend.access",
+        }
+        line = _dumps(self._stamp(None, "info", fields))
+        stream = sys.stderr  # as it is now, like _LineLogger
+        try:
+            with self._lock:
+                stream.write(line + "\n")
+                stream.flush()
+        except (OSError, ValueError):
+            pass
+
+
+_dumps = jsonlib.JSONEncoder(ensure_ascii=False).encode
+# Set by configure_logging when access lines are JSON at INFO; else the structlog path.
+_access_line: _AccessLine | None = None
+
+
+def log_access(*, method: str, path: str, status: int, duration_ms: float, request_id: str) -> None:
+    """One access line; `path` must already be scrubbed (it is the only free text)."""
+    if _access_line is not None:
+        _access_line.write(
+            method=method, path=path, status=status, duration_ms=duration_ms,
+            request_id=request_id,
+        )  # fmt: skip
+        return
+    structlog.get_logger("wxbackend.access").info(
+        "http.request", method=method, path=path, status=status, duration_ms=duration_ms
+    )
+
+
 def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     """Route structlog and stdlib logging through one JSON (or console) renderer.
 
@@ -129,6 +192,9 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
             processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
         )
     )
+    global _access_line
+    enabled = logging.getLevelNamesMapping()[level.upper()] <= logging.INFO
+    _access_line = _AccessLine(lock) if json and enabled else None
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

@@ -19,9 +19,9 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from wxbackend import failures, metrics
 from wxbackend.http_guards import HtmlErrorPage
+from wxbackend.logs import log_access, scrub_text
 from wxbackend.security.masking import scrub
 
-log = structlog.get_logger("wxbackend.access")
 errors_log = structlog.get_logger("wxbackend.errors")
 
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -125,12 +125,12 @@ class RequestContextMiddleware:
                 status = await self._answer_error(scope, send_with_id, exc, request_id)
         finally:
             # Path only: query strings carry codes, signatures and sometimes personal data.
-            log.info(
-                "http.request",
+            log_access(
                 method=scope["method"],
-                path=scrub(scope["path"]),
+                path=scrub_text(scope["path"]),
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
+                request_id=request_id,
             )
             structlog.contextvars.clear_contextvars()
 

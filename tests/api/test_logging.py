@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -74,3 +75,46 @@ def test_a_log_line_that_cannot_be_written_does_not_fail_the_caller(
     closed.close()
     monkeypatch.setattr(sys, "stderr", closed)
     structlog.get_logger("test").info("lost")
+
+
+async def _lines_of_one_request(
+    settings: Settings, store: Store, capsys: pytest.CaptureFixture[str]
+) -> tuple[httpx.Response, list[dict[str, Any]]]:
+    """The access lines of one request, and one logged through structlog's chain."""
+    app = create_app(settings, store=store)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            response = await client.get(
+                f"/accounts/{ID_NO}", headers={"X-Request-ID": "req-abc-12345"}
+            )
+            structlog.get_logger("wxbackend.access").info(
+                "http.request", method="GET", path="/x", status=200, duration_ms=1.0
+            )
+    lines = [
+        json.loads(line) for line in capsys.readouterr().err.splitlines() if line.startswith("{")
+    ]
+    return response, [line for line in lines if line.get("event") == "http.request"]
+
+
+async def test_access_line_has_the_fields_the_processor_chain_gives(
+    settings: Settings, store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    response, (direct, chained) = await _lines_of_one_request(settings, store, capsys)
+    # Rendered directly (not through structlog's processors), yet the same line.
+    assert set(direct) == set(chained) | {"request_id"}
+    assert direct["request_id"] == response.headers["x-request-id"] == "req-abc-12345"
+    assert direct["path"] == "/accounts/110105********002X"
+    assert (direct["level"], direct["logger"]) == (chained["level"], chained["logger"])
+    assert direct["status"] == response.status_code
+    assert len(direct["timestamp"]) == len(chained["timestamp"])
+
+
+async def test_no_access_line_above_info(
+    settings: Settings, store: Store, capsys: pytest.CaptureFixture[str]
+) -> None:
+    quiet = settings.model_copy(
+        update={"server": settings.server.model_copy(update={"log_level": "WARNING"})}
+    )
+    _, access = await _lines_of_one_request(quiet, store, capsys)
+    assert access == []
