@@ -99,6 +99,28 @@ async def test_a_store_that_does_not_answer_still_lets_the_reply_meet_the_deadli
     assert reply.text == apology
 
 
+@pytest.mark.parametrize("words", ["帮助", "余额"])
+async def test_a_store_that_does_not_answer_still_lets_a_repeatable_reply_meet_the_deadline(
+    settings: Settings, user: SimulatedUser, words: str
+) -> None:
+    # Repeatable handlers (fixed texts, account reads) run before the store's one round
+    # trip: a store that hangs there still gets the user the apology within the budget.
+    budget = 1.0
+    async with running_app(with_budget(settings, budget), PausedStore(), CountingHandler()) as (
+        app,
+        client,
+        _outbox,
+    ):
+        started = time.perf_counter()
+        response = await post(client, user.sign(user.text(words), mode="safe"))
+        took = time.perf_counter() - started
+        apology = app.state.wechat_callback.content["apology"]
+    assert took < budget + 0.5
+    reply = user.read_reply(response.content)
+    assert reply is not None
+    assert reply.text == apology
+
+
 async def test_a_late_reply_that_fails_is_retried_through_the_outbox(
     settings: Settings, store: Store, user: SimulatedUser, engine: AsyncEngine, vault: Vault
 ) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
@@ -160,3 +162,97 @@ async def test_a_reused_nonce_with_another_body_is_refused_before_claiming(
     # The identical request again is let through (and answered from the record).
     assert "办好了" in await dispatcher.answer(other, ctx, outbox=lambda: None, nonce=first)
     assert calls == [1]
+
+
+class CountingStore(MemoryStore):
+    """The in-process store, counting what would be round trips to Redis."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trips = 0
+
+    async def get(self, key: str) -> str | None:
+        self.trips += 1
+        return await super().get(key)
+
+    async def set(self, key: str, value: str, *, ttl: float | None = None) -> None:
+        self.trips += 1
+        await super().set(key, value, ttl=ttl)
+
+    async def set_if_absent_each(
+        self, items: Sequence[tuple[str, str, float | None]]
+    ) -> list[str | None]:
+        self.trips += 1
+        return await super().set_if_absent_each(items)
+
+
+def repeatable_registry(delay_s: float, calls: list[int]) -> HandlerRegistry:
+    registry = slow_registry(delay_s, calls)
+    handler = registry.resolve(parse_message(parse_xml(SimulatedUser(CRYPTO).text("慢").encode())))
+    assert handler is not None
+    registry.mark_repeatable(handler)
+    return registry
+
+
+def nonce_of(body: bytes, nonce: str = "n-1") -> NonceRecord:
+    query = CallbackQuery("sig", "1700000000", nonce, "", "", "")
+    return NonceRecord.of(query, body, window_s=300)
+
+
+async def test_a_repeatable_answer_costs_one_store_round_trip(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    store = CountingStore()
+    ctx = replace(ctx, store=store)
+    calls: list[int] = []
+    dispatcher = CallbackDispatcher(repeatable_registry(0, calls), budget_s=1.0, keep_s=60)
+    nonce = nonce_of(b"<xml>1</xml>")
+    body = await dispatcher.answer(message, ctx, outbox=lambda: None, nonce=nonce)
+    assert "办好了" in body
+    assert store.trips == 1  # nonce, claim and answer in one script
+    # WeChat's resend gets the stored answer, byte for byte (reply CreateTime included).
+    assert await dispatcher.answer(message, ctx, outbox=lambda: None, nonce=nonce) == body
+    records = DeliveryRecords(store, lease_s=5, keep_s=60)
+    assert (await records.outcome(message.delivery_key)).body == body
+
+
+async def test_a_repeatable_handler_never_answers_a_replayed_nonce(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    calls: list[int] = []
+    dispatcher = CallbackDispatcher(repeatable_registry(0, calls), budget_s=1.0, keep_s=60)
+    other = parse_message(parse_xml(SimulatedUser(CRYPTO).text("慢", msg_id=8).encode()))
+    await dispatcher.answer(other, ctx, outbox=lambda: None, nonce=nonce_of(b"<xml>a</xml>"))
+    with pytest.raises(ReplayedNonce):
+        await dispatcher.answer(
+            message, ctx, outbox=lambda: None, nonce=nonce_of(b"<xml>forged</xml>")
+        )
+    records = DeliveryRecords(ctx.store, lease_s=5, keep_s=60)
+    assert (await records.outcome(message.delivery_key)).state == "unclaimed"
+
+
+async def test_concurrent_resends_of_a_repeatable_delivery_get_one_answer(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    calls: list[int] = []
+    dispatcher = CallbackDispatcher(repeatable_registry(0.02, calls), budget_s=1.0, keep_s=60)
+    bodies = await asyncio.gather(
+        *(dispatcher.answer(message, ctx, outbox=lambda: None) for _ in range(3))
+    )
+    assert len(set(bodies)) == 1
+    assert "办好了" in bodies[0]
+
+
+async def test_a_slow_repeatable_handler_answers_success_and_sends_once_later(
+    ctx: HandlerContext, message: InboundMessage
+) -> None:
+    calls: list[int] = []
+    dispatcher = CallbackDispatcher(repeatable_registry(0.3, calls), budget_s=0.05, keep_s=60)
+    outbox = FakeOfficialAccount()
+    started = asyncio.get_running_loop().time()
+    assert await dispatcher.answer(message, ctx, outbox=lambda: outbox) == NO_REPLY
+    assert asyncio.get_running_loop().time() - started < 0.3
+    # WeChat's retry: the reply is on its way as a message, so "success" and no second run.
+    assert await dispatcher.answer(message, ctx, outbox=lambda: outbox) == NO_REPLY
+    await dispatcher.drain()
+    assert [(s.openid, s.text) for s in outbox.sent_texts] == [(message.openid, "办好了")]

@@ -47,20 +47,40 @@ class DeliveryRecords:
         # Hashed: keys stay short and carry no openid.
         return "wx:delivery:" + hashlib.sha256(delivery_key.encode("utf-8")).hexdigest()[:40]
 
-    async def claim(self, delivery_key: str, *, nonce: NonceRecord | None = None) -> bool:
+    async def claim(
+        self, delivery_key: str, *, nonce: NonceRecord | None = None, deferred: bool = False
+    ) -> bool:
         """True when this attempt is the first and must run the handler.
 
         With `nonce`, the request's (timestamp, nonce) is recorded and checked first, in
         the same store round trip; a replayed pair raises ReplayedNonce, unclaimed.
+        `deferred`: claimed as already deferred (the reply goes out as a message).
         """
         key = self._key(delivery_key)
-        if nonce is None:
-            return await self._store.set_if_absent(key, _RUNNING, ttl=self._lease_s)
-        seen = await self._store.set_if_absent_each(
-            [(nonce.key, nonce.digest, nonce.ttl_s), (key, _RUNNING, self._lease_s)]
-        )
-        nonce.check(seen[0])
-        return seen[1] is None
+        state, ttl = (_DEFERRED, self._keep_s) if deferred else (_RUNNING, self._lease_s)
+        return await self._set_first(key, state, ttl, nonce) is None
+
+    async def settle(
+        self, delivery_key: str, body: str, *, nonce: NonceRecord | None = None
+    ) -> Outcome | None:
+        """Record this attempt's answer unless another attempt got there first, with the
+        nonce's check, in one store round trip (a repeatable handler already ran).
+
+        None when this answer is now the delivery's; else the other attempt's outcome.
+        """
+        value = _encode({"state": "done", "body": body})
+        found = await self._set_first(self._key(delivery_key), value, self._keep_s, nonce)
+        return None if found is None else _outcome(found)
+
+    async def _set_first(
+        self, key: str, value: str, ttl: float, nonce: NonceRecord | None
+    ) -> str | None:
+        """Set `key` if absent (after recording the nonce); what it held before."""
+        first = [] if nonce is None else [(nonce.key, nonce.digest, nonce.ttl_s)]
+        seen = await self._store.set_if_absent_each([*first, (key, value, ttl)])
+        if nonce is not None:
+            nonce.check(seen[0])  # a replayed pair stops the script before `key`
+        return seen[-1]
 
     async def finish(self, delivery_key: str, body: str) -> None:
         value = _encode({"state": "done", "body": body})
@@ -72,10 +92,7 @@ class DeliveryRecords:
 
     async def outcome(self, delivery_key: str) -> Outcome:
         raw = await self._store.get(self._key(delivery_key))
-        if raw is None:
-            return Outcome("unclaimed")
-        data = json.loads(raw)
-        return Outcome(data["state"], data.get("body"))
+        return Outcome("unclaimed") if raw is None else _outcome(raw)
 
     async def wait(self, delivery_key: str, *, until: float) -> Outcome:
         """Poll until the first attempt settles, the claim lapses, or `until` (loop time)."""
@@ -85,3 +102,8 @@ class DeliveryRecords:
             if found.state != "running" or loop.time() >= until:
                 return found
             await asyncio.sleep(min(self._poll_s, max(0.0, until - loop.time())))
+
+
+def _outcome(raw: str) -> Outcome:
+    data = json.loads(raw)
+    return Outcome(data["state"], data.get("body"))

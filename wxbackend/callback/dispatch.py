@@ -14,7 +14,7 @@ from wxbackend.callback.replies import NO_REPLY, render_reply
 from wxbackend.callback.verification import NonceRecord
 from wxbackend.db import session_scope
 from wxbackend.handlers.messages import InboundMessage, Reply, TextReply, reply_as_text
-from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
+from wxbackend.handlers.registry import Handler, HandlerContext, HandlerRegistry
 from wxbackend.notify import service as notify
 from wxbackend.wechat.gateway import OfficialAccountApi
 
@@ -72,19 +72,26 @@ class CallbackDispatcher:
         deadline = loop.time() + self.budget_s
         records = DeliveryRecords(ctx.store, lease_s=self.budget_s + 5.0, keep_s=self.keep_s)
         key = message.delivery_key
-        try:
-            # The store's answers count against the reply budget too: a store that does
-            # not answer in time gets the user an apology now, not WeChat's retry later.
-            async with asyncio.timeout_at(deadline):
-                claimed = await records.claim(key, nonce=nonce)
-        except TimeoutError:
-            log.warning("callback.store_timeout", step="claim", msg_type=message.msg_type)
-            metrics.dependency_error("store")
-            metrics.CALLBACK_APOLOGIES.inc()
-            return self._apology(message, ctx)
+        handler = self.registry.resolve(message)
+        if handler is not None and self.registry.is_repeatable(handler):
+            answered = await self._repeatable_attempt(
+                message, ctx, handler, records, deadline, outbox, nonce
+            )
+            if answered is not None:
+                return answered
+            claimed = False  # another attempt is running it: wait for its answer
+        else:
+            try:
+                # The store's answers count against the reply budget too: a store that
+                # does not answer in time gets the user an apology now, not WeChat's
+                # retry later.
+                async with asyncio.timeout_at(deadline):
+                    claimed = await records.claim(key, nonce=nonce)
+            except TimeoutError:
+                return self._store_timeout(message, ctx)
         while True:
             if claimed:
-                return await self._first_attempt(message, ctx, records, deadline, outbox)
+                return await self._first_attempt(message, ctx, handler, records, deadline, outbox)
             try:
                 async with asyncio.timeout_at(deadline + _STORE_GRACE_S):
                     outcome = await records.wait(key, until=deadline)
@@ -102,15 +109,98 @@ class CallbackDispatcher:
             # past our own deadline: the first attempt answers, never twice.
             return NO_REPLY
 
+    def _store_timeout(self, message: InboundMessage, ctx: HandlerContext) -> str:
+        log.warning("callback.store_timeout", step="claim", msg_type=message.msg_type)
+        metrics.dependency_error("store")
+        metrics.CALLBACK_APOLOGIES.inc()
+        return self._apology(message, ctx)
+
+    async def _repeatable_attempt(
+        self,
+        message: InboundMessage,
+        ctx: HandlerContext,
+        handler: Handler,
+        records: DeliveryRecords,
+        deadline: float,
+        outbox: OutboxSource,
+        nonce: NonceRecord | None,
+    ) -> str | None:
+        """A handler that changes nothing runs first; then one store round trip checks the
+        nonce and stores its answer as the delivery's, unless another attempt answered
+        first (its answer is the one given). None: another attempt is still running.
+
+        So a resent delivery may run such a handler again (the same read, the same
+        text); a replayed nonce is still refused before any answer leaves.
+        """
+        run = self._run_handler(message, ctx, handler)
+        try:
+            waiting_on = run.send(None)
+        except StopIteration as finished:
+            reply: Reply | None = finished.value
+        else:
+            task = self._spawn(_Continue(run, waiting_on).result())
+            remaining = max(0.0, deadline - asyncio.get_running_loop().time())
+            try:
+                reply = await asyncio.wait_for(asyncio.shield(task), timeout=remaining)
+            except TimeoutError:
+                return await self._repeatable_late(task, message, ctx, records, outbox, nonce)
+            except asyncio.CancelledError:
+                task.cancel()  # the connection went away: WeChat resends, we read again
+                raise
+        body = (
+            NO_REPLY
+            if reply is None
+            else render_reply(reply, to=message, now=int(clock.timestamp()))
+        )
+        try:
+            async with asyncio.timeout_at(deadline + _STORE_GRACE_S):
+                found = await records.settle(message.delivery_key, body, nonce=nonce)
+        except TimeoutError:
+            return self._store_timeout(message, ctx)
+        if found is None:
+            return body
+        log.info("callback.redelivery", msg_type=message.msg_type, state=found.state)
+        if found.state == "done" and found.body is not None:
+            return found.body
+        return None if found.state == "running" else NO_REPLY
+
+    async def _repeatable_late(
+        self,
+        task: asyncio.Task[Reply | None],
+        message: InboundMessage,
+        ctx: HandlerContext,
+        records: DeliveryRecords,
+        outbox: OutboxSource,
+        nonce: NonceRecord | None,
+    ) -> str:
+        """Past the deadline: claim the delivery as deferred; its reply goes out later."""
+        try:
+            async with asyncio.timeout(_STORE_GRACE_S):
+                claimed = await records.claim(message.delivery_key, nonce=nonce, deferred=True)
+        except TimeoutError:
+            task.cancel()
+            return self._store_timeout(message, ctx)
+        except BaseException:  # a replayed nonce, a store error: nothing is sent later
+            task.cancel()
+            raise
+        if not claimed:  # another attempt has it and answers
+            task.cancel()
+            return NO_REPLY
+        self._spawn(self._send_later(task, message, ctx, outbox))
+        log.info("callback.deferred", msg_type=message.msg_type, budget_s=self.budget_s)
+        metrics.DEADLINE_FALLBACKS.inc()
+        return NO_REPLY
+
     async def _first_attempt(
         self,
         message: InboundMessage,
         ctx: HandlerContext,
+        handler: Handler | None,
         records: DeliveryRecords,
         deadline: float,
         outbox: OutboxSource,
     ) -> str:
-        run = self._run_handler(message, ctx)
+        run = self._run_handler(message, ctx, handler)
         # Run the handler here up to its first await of something unfinished: most
         # (texts, menus) finish before that and need no task, timer or shield. One that
         # waits goes on in a task, watched against the deadline.
@@ -152,9 +242,11 @@ class CallbackDispatcher:
         apology = TextReply(ctx.content["apology"])
         return render_reply(apology, to=message, now=int(clock.timestamp()))
 
-    async def _run_handler(self, message: InboundMessage, ctx: HandlerContext) -> Reply | None:
+    async def _run_handler(
+        self, message: InboundMessage, ctx: HandlerContext, handler: Handler | None = None
+    ) -> Reply | None:
         try:
-            return await self.registry.dispatch(message, ctx)
+            return await self.registry.dispatch(message, ctx, handler)
         except Exception:
             log.exception(
                 "callback.handler_failed", msg_type=message.msg_type, wechat_event=message.event

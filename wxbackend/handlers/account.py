@@ -206,3 +206,7 @@ def register(registry: HandlerRegistry) -> None:
     registry.on_keyword("余额", "账户查询")(account_query_reply)
     registry.on_keyword("明细")(deposit_details_reply)
     registry.on_keyword("查询", "账户")(account_query_reply)
+    # Reads of the caller's own account, changing nothing: a resent delivery may read again.
+    registry.mark_repeatable(
+        account_query_reply, deposit_details_reply, withdrawal_progress_reply, loan_query_reply
+    )

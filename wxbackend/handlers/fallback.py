@@ -23,3 +23,4 @@ async def default_reply(message: InboundMessage, ctx: HandlerContext) -> Reply |
 def register(registry: HandlerRegistry) -> None:
     registry.on_message_type(*MEDIA_TYPES)(media_not_supported)
     registry.fallback(default_reply)
+    registry.mark_repeatable(media_not_supported, default_reply)

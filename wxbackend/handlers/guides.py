@@ -39,6 +39,7 @@ def register_password(registry: HandlerRegistry) -> None:
     # Before the account words: "查询密码" is about the password, not a query.
     registry.on_menu_key(menu_keys.PASSWORD_SERVICE)(password_service)
     registry.on_keyword("密码")(password_service)
+    registry.mark_repeatable(password_service)
 
 
 def register(registry: HandlerRegistry) -> None:
@@ -52,3 +53,7 @@ def register(registry: HandlerRegistry) -> None:
     registry.on_menu_key(menu_keys.HELP)(help_text)
     registry.on_keyword("帮助", "菜单", "功能")(help_text)
     registry.on_pattern(r"^(?i:help|[?？])$")(help_text)
+    # Fixed texts: nothing changes when one is sent again.
+    registry.mark_repeatable(
+        guide_index, withdrawal_guide, loan_guide, deposit_guide, hotline, help_text
+    )

@@ -75,6 +75,7 @@ class HandlerRegistry:
         self._patterns: list[tuple[re.Pattern[str], Handler]] = []
         self._types: dict[str, Handler] = {}
         self._fallback: Handler | None = None
+        self._repeatable: set[Handler] = set()
 
     @staticmethod
     def _put(table: dict[str, Handler], name: str, handler: Handler, what: str) -> None:
@@ -130,6 +131,15 @@ class HandlerRegistry:
         self._fallback = handler
         return handler
 
+    def mark_repeatable(self, *handlers: Handler) -> None:
+        """Handlers that change nothing (a text, a read of the ledger): running one again
+        for a resent delivery gives the same answer, so the callback runs it before
+        claiming the delivery and stores its answer in that same store round trip."""
+        self._repeatable.update(handlers)
+
+    def is_repeatable(self, handler: Handler) -> bool:
+        return handler in self._repeatable
+
     def replace_menu_key(self, key: str, handler: Handler) -> None:
         """Swap the handler of an existing key (e.g. when a real service lands)."""
         if key not in self._menu_keys:
@@ -168,7 +178,9 @@ class HandlerRegistry:
                 return handler
         return None
 
-    async def dispatch(self, message: InboundMessage, ctx: HandlerContext) -> Reply | None:
-        """Run the matching handler; no handler means no reply."""
-        handler = self.resolve(message)
+    async def dispatch(
+        self, message: InboundMessage, ctx: HandlerContext, handler: Handler | None = None
+    ) -> Reply | None:
+        """Run the matching handler (or the one already resolved); none means no reply."""
+        handler = handler or self.resolve(message)
         return None if handler is None else await handler(message, ctx)
