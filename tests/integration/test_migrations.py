@@ -114,3 +114,39 @@ async def test_0005_seals_the_names_already_stored(database_at_0004: str, vault:
         assert account.name_masked == "欧阳**"
         assert fund.reveal_name(vault, account) == "欧阳娜娜"
     await engine.dispose()
+
+
+def _alembic_current(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+async def test_the_start_up_schema_check_reads_revisions_as_alembic_does(tmp_path: Path) -> None:
+    # The workers' check reads the revision files and alembic_version without Alembic.
+    from alembic.script import ScriptDirectory
+
+    assert schema.head_revision() == (
+        ScriptDirectory.from_config(schema.alembic_config("")).get_current_head()
+    )
+    url = f"sqlite+aiosqlite:///{tmp_path / 'stepwise.db'}"
+    engine = create_engine(DatabaseSettings(url=url))
+    try:
+        assert await schema.current_revision(engine) is None  # no alembic_version table
+        revisions = ScriptDirectory.from_config(schema.alembic_config("")).walk_revisions()
+        for step in reversed([r.revision for r in revisions]):
+            await asyncio.to_thread(schema.upgrade, url, step)
+            async with engine.connect() as connection:
+                alembic_says = await connection.run_sync(_alembic_current)
+            assert await schema.current_revision(engine) == alembic_says == step
+            assert await schema.is_current(engine) == (step == schema.head_revision())
+    finally:
+        await engine.dispose()
+
+
+def test_the_workers_import_no_alembic() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, wxbackend.app; print('alembic' in sys.modules)"
+    command = [sys.executable, "-c", code]
+    found = subprocess.run(command, capture_output=True, text=True, check=True)  # noqa: S603
+    assert found.stdout.strip() == "False"
