@@ -145,7 +145,9 @@ async def measure(target: Target, port: int, args: argparse.Namespace, tmp: Path
             await drive_python(port, target.requests(settings, port, 300), args.concurrency)
             probe = target.requests(settings, port, 3000)
             rate = (await asyncio.to_thread(drive_wrk, port, probe, args.concurrency, 2, tmp)).rps
-            count = min(150_000, int(rate * args.duration * 1.5) + 1000)
+            # Fresh requests for 2.5× the probe's rate: a busy machine's probe runs slow,
+            # and a resend would be answered from the dedupe record (cheaper).
+            count = min(150_000, int(rate * args.duration * 2.5) + 2000)
             load = target.requests(settings, port, count)
             cpu_before = cpu_seconds(server.pid)
             result = await asyncio.to_thread(
