@@ -195,14 +195,38 @@ async def bound_person_with_card(world: World, openid: str) -> Person:
     return person
 
 
+async def confirmed_withdrawal(world: World, kind: str, amount: str) -> httpx.Response:
+    """The apply form, its confirmation page, then the password: the filed answer."""
+    form = await world.client.get("/h5/withdrawals/new")
+    data = {"csrf": csrf_of(form), "kind": kind, "amount": amount}
+    confirm = await world.client.post("/h5/withdrawals/new", data=data)
+    assert confirm.status_code == 200, confirm.text
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', confirm.text)
+    assert key
+    data = {**data, "idempotency_key": key.group(1), "password": PASSWORD}
+    return await world.client.post("/h5/withdrawals/confirm", data=data)
+
+
 async def test_rent_withdrawal_through_the_pages_once_per_form(world: World) -> None:
     await bound_person_with_card(world, "o-h5-rent")
     form = await world.client.get("/h5/withdrawals/new")
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', form.text)
+    data = {"csrf": csrf_of(form), "kind": "rent", "amount": "1000.00"}
+    confirm = await world.client.post("/h5/withdrawals/new", data=data)
+    assert "租房提取" in confirm.text
+    assert "¥1,000.00" in confirm.text
+    assert "622202" in confirm.text  # the masked card
+    assert "即时审核" in confirm.text  # what happens next
+    key = re.search(r'name="idempotency_key" value="([^"]+)"', confirm.text)
     assert key
-    data = {"csrf": csrf_of(form), "idempotency_key": key.group(1), "kind": "rent"}
-    first = await world.client.post("/h5/withdrawals/new", data={**data, "amount": "1000.00"})
-    again = await world.client.post("/h5/withdrawals/new", data={**data, "amount": "1000.00"})
+    data = {**data, "idempotency_key": key.group(1), "csrf": csrf_of(confirm)}
+    wrong = await world.client.post("/h5/withdrawals/confirm", data={**data, "password": "000000"})
+    assert wrong.status_code == 400
+    assert 'id="error-password"' in wrong.text
+    assert "还可尝试" in wrong.text
+    assert (await world.client.get("/h5/withdrawals")).text.count('href="/h5/withdrawals/') == 1
+    data["password"] = PASSWORD
+    first = await world.client.post("/h5/withdrawals/confirm", data=data)
+    again = await world.client.post("/h5/withdrawals/confirm", data=data)
     assert first.status_code == 303
     assert again.headers["location"] == first.headers["location"]
     detail = await world.client.get(first.headers["location"])
@@ -215,16 +239,9 @@ async def test_rent_withdrawal_through_the_pages_once_per_form(world: World) -> 
 async def test_withdrawal_amount_error_is_shown_next_to_the_amount(world: World) -> None:
     await bound_person_with_card(world, "o-h5-amount")
     form = await world.client.get("/h5/withdrawals/new")
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', form.text)
-    assert key
     response = await world.client.post(
         "/h5/withdrawals/new",
-        data={
-            "csrf": csrf_of(form),
-            "idempotency_key": key.group(1),
-            "kind": "rent",
-            "amount": "12.345",
-        },
+        data={"csrf": csrf_of(form), "kind": "rent", "amount": "12.345"},
     )
     assert response.status_code == 422
     assert 'id="error-amount"' in response.text
@@ -232,18 +249,7 @@ async def test_withdrawal_amount_error_is_shown_next_to_the_amount(world: World)
 
 async def test_another_persons_withdrawal_is_not_found(world: World) -> None:
     await bound_person_with_card(world, "o-h5-owner")
-    form = await world.client.get("/h5/withdrawals/new")
-    key = re.search(r'name="idempotency_key" value="([^"]+)"', form.text)
-    assert key
-    applied = await world.client.post(
-        "/h5/withdrawals/new",
-        data={
-            "csrf": csrf_of(form),
-            "idempotency_key": key.group(1),
-            "kind": "rent",
-            "amount": "800.00",
-        },
-    )
+    applied = await confirmed_withdrawal(world, "rent", "800.00")
     own_path = applied.headers["location"]
     await bound_person_with_card(world, "o-h5-intruder")
     seen = await world.client.get(own_path)

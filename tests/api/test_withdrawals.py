@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import select, update
 
-from tests.api.signing_world import Person, World
+from tests.api.signing_world import PASSWORD, Person, World
 from tests.builders import make_card
+from wxbackend import clock
 from wxbackend.db import session_scope
 from wxbackend.fund import service as fund
+from wxbackend.fund.idcard import make_id_no
 from wxbackend.fund.models import AccountStatus, FundAccount, JournalEntry
 
 PDF = b"%PDF-1.4\n% test document\n"
@@ -37,6 +41,7 @@ async def _apply(world: World, who: Applicant, body: dict, key: str | None = Non
     headers = {"Authorization": f"Bearer {who.token}"}
     if key != "":
         headers["Idempotency-Key"] = key or secrets.token_hex(8)
+    body = {"password": PASSWORD, **body}
     return await world.client.post("/api/withdrawals", json=body, headers=headers)
 
 
@@ -218,3 +223,137 @@ async def test_a_refused_application_does_not_keep_its_idempotency_key(world: Wo
         await make_card(session, world.vault, who.person.account)
     retried = await _apply(world, who, {"kind": "rent", "amount": "1000.00"}, key)
     assert retried.status_code == 201, retried.text
+
+
+BAD_AMOUNTS = [
+    ("0", "须大于0元"),
+    ("", "请输入提取金额"),
+    ("   ", "请输入提取金额"),
+    ("-100", "格式不正确"),
+    ("abc", "格式不正确"),
+    ("1e5", "格式不正确"),
+    ("12.345", "格式不正确"),
+    ("9999999999999", "超过账户余额"),
+    ("99999999999999999999", "格式不正确"),
+    ("0.00", "须大于0元"),
+]
+
+
+async def test_no_amount_is_a_server_error_in_the_api(world: World) -> None:
+    who = await applicant(world)
+    for amount, says in BAD_AMOUNTS:
+        for kind in ("rent", "illness"):
+            body = {"kind": kind, "amount": amount}
+            preview = await world.call(who.token, "POST", "/api/withdrawals/preview", body)
+            applied = await _apply(world, who, body)
+            for response in (preview, applied):
+                assert response.status_code == 422, (amount, response.text)
+                assert says in response.json()["message"], (amount, response.json())
+    missing = await _apply(world, who, {"kind": "rent"})
+    assert "请输入提取金额" in missing.json()["message"]
+    assert await _balance(world, who.person.account.id) == who.person.account.balance
+
+
+async def test_no_amount_is_a_server_error_in_the_pages(world: World) -> None:
+    from tests.api.test_h5_pages import bound_person_with_card, csrf_of
+
+    await bound_person_with_card(world, "o-h5-amounts")
+    form = await world.client.get("/h5/withdrawals/new")
+    for amount, says in BAD_AMOUNTS:
+        data = {"csrf": csrf_of(form), "kind": "rent", "amount": amount}
+        response = await world.client.post("/h5/withdrawals/new", data=data)
+        assert response.status_code == 422, (amount, response.text)
+        assert response.headers["content-type"].startswith("text/html")
+        assert says in response.text, amount
+        confirm = await world.client.post(
+            "/h5/withdrawals/confirm",
+            data={**data, "idempotency_key": secrets.token_hex(8), "password": PASSWORD},
+        )
+        assert confirm.status_code == 422, (amount, confirm.text)
+        assert says in confirm.text, amount
+
+
+async def test_the_precheck_says_why_before_any_card_is_bound(world: World) -> None:
+    who = await applicant(world, card=False)
+    async with session_scope(world.sessionmaker) as session:
+        await session.execute(
+            update(FundAccount)
+            .where(FundAccount.id == who.person.account.id)
+            .values(status=AccountStatus.FROZEN)
+        )
+    found = (await world.call(who.token, "GET", "/api/withdrawals/eligibility")).json()
+    assert {k["kind"] for k in found} >= {"rent", "retirement", "leave_city"}
+    assert not any(k["eligible"] for k in found)
+    assert all("已冻结" in k["reason"] for k in found)
+    assert all("服务大厅" in k["reason"] for k in found)
+
+
+async def test_the_precheck_lists_what_is_allowed_with_its_limit(world: World) -> None:
+    who = await applicant(world, card=False)
+    found = {
+        k["kind"]: k
+        for k in (await world.call(who.token, "GET", "/api/withdrawals/eligibility")).json()
+    }
+    assert found["rent"]["eligible"] is True
+    assert found["rent"]["max_amount"] == min(450_000, who.person.account.balance)
+    assert found["loan_repayment"]["eligible"] is False
+    assert "贷款" in found["loan_repayment"]["reason"]
+    assert "封存" in found["leave_city"]["reason"]
+    # Applying without a card: the rules pass, then the card is asked for.
+    response = await _apply(world, who, {"kind": "rent", "amount": "100.00"})
+    assert response.json()["code"] == "withdrawal.no_card"
+
+
+def _born_to_retire_on(day: date, sex_digit: int) -> str:
+    """An ID number whose holder reaches the statutory retirement age exactly on `day`."""
+    from wxbackend.withdraw.retirement import born_and_sex, earliest_retirement_day
+
+    candidate = day - timedelta(days=365 * 70)
+    while candidate < day:
+        id_no = make_id_no("510104", candidate, 100 + sex_digit)
+        born, sex = born_and_sex(id_no) or (candidate, None)
+        assert sex is not None
+        if earliest_retirement_day(sex, born) == day:
+            return id_no
+        candidate += timedelta(days=1)
+    raise AssertionError(f"nobody retires on {day}")
+
+
+@pytest.mark.parametrize(("sex_digit", "who"), [(1, "man"), (2, "woman worker")])
+async def test_retirement_opens_on_the_day_of_the_statutory_age(
+    world: World, sex_digit: int, who: str
+) -> None:
+    today = clock.today_in_china()
+    due = await applicant(world, id_no=_born_to_retire_on(today, sex_digit))
+    early = await applicant(world, id_no=_born_to_retire_on(today + timedelta(days=1), sex_digit))
+    refused = await _apply(world, early, {"kind": "retirement"})
+    assert refused.status_code == 422, who
+    assert "尚未达到法定退休年龄" in refused.json()["message"]
+    accepted = await _apply(world, due, {"kind": "retirement"})
+    assert accepted.status_code == 201, accepted.text
+    body = accepted.json()
+    assert body["amount"] == due.person.account.balance
+    assert body["closes_account"] is True
+    again = await _apply(world, due, {"kind": "illness", "amount": "100.00"})
+    assert "正在办理中" in again.json()["message"]
+
+
+async def test_leaving_the_city_opens_after_six_months_sealed(world: World) -> None:
+    from wxbackend.withdraw.retirement import add_months
+
+    today = clock.today_in_china()
+    short, enough = await applicant(world), await applicant(world)
+    for who, sealed_on in (
+        (short, add_months(today, -6) + timedelta(days=1)),  # 5 months and 29-30 days
+        (enough, add_months(today, -6)),
+    ):
+        async with session_scope(world.sessionmaker) as session:
+            await session.execute(
+                update(FundAccount)
+                .where(FundAccount.id == who.person.account.id)
+                .values(status=AccountStatus.SEALED, status_changed_on=sealed_on)
+            )
+    refused = await _apply(world, short, {"kind": "leave_city"})
+    assert "封存满6个月" in refused.json()["message"]
+    accepted = await _apply(world, enough, {"kind": "leave_city"})
+    assert accepted.status_code == 201, accepted.text

@@ -10,14 +10,12 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests.builders import make_account, make_card
 from wxbackend import clock
 from wxbackend.db import create_sessionmaker, session_scope
-from wxbackend.errors import DomainError
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import FundAccount, JournalEntry
 from wxbackend.security.pii import Vault
 from wxbackend.withdraw import service
 from wxbackend.withdraw.errors import WithdrawalStateChanged
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
-from wxbackend.withdraw.rules import load_rules
 
 
 async def test_concurrent_approvals_never_overdraw(engine: AsyncEngine, vault: Vault) -> None:
@@ -71,41 +69,4 @@ async def test_concurrent_approvals_never_overdraw(engine: AsyncEngine, vault: V
         )
         assert approved == 3
         assert debits == -3 * amount
-        assert await fund.check_ledger(session) == []
-
-
-async def test_parallel_applications_against_one_account(engine: AsyncEngine, vault: Vault) -> None:
-    """Many applications at once (auto-approved rent): the total debited fits the balance."""
-    factory = create_sessionmaker(engine)
-    rules = load_rules()
-    async with session_scope(factory) as session:
-        account = await make_account(session, vault, months_of_deposits=3)
-        await make_card(session, vault, account)
-        balance = account.balance
-
-    async def apply(n: int) -> bool:
-        try:
-            async with session_scope(factory) as session:
-                fresh = await session.get(FundAccount, account.id)
-                assert fresh is not None
-                await service.apply(
-                    session,
-                    rules=rules,
-                    account=fresh,
-                    kind="rent",
-                    amount=min(balance, 450_000),
-                    actor=f"user:race-{n}",
-                    today=clock.today_in_china(),
-                )
-            return True
-        except DomainError:  # refused by the rules (pending), the balance or a lost race
-            return False
-
-    results = await asyncio.gather(*(apply(n) for n in range(10)))
-    async with session_scope(factory) as session:
-        stored = await session.get(FundAccount, account.id)
-        assert stored is not None
-        assert stored.balance >= 0
-        assert stored.balance == balance - results.count(True) * min(balance, 450_000)
-        assert results.count(True) >= 1
         assert await fund.check_ledger(session) == []

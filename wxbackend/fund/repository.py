@@ -88,6 +88,44 @@ async def existing_account_nos(session: AsyncSession, account_nos: Sequence[str]
     return set(rows.all())
 
 
+async def lock_account(session: AsyncSession, account_id: int) -> FundAccount | None:
+    """The account, locked for this transaction: checks made next hold until commit.
+
+    PostgreSQL: SELECT ... FOR UPDATE on the row. SQLite has no row locks and lets one
+    writer at a time: a write to the row takes the database's write lock first (waiting
+    out the busy timeout), so every later read in the transaction is current.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        await session.execute(
+            update(FundAccount)
+            .where(FundAccount.id == account_id)
+            .values(balance=FundAccount.balance)
+            .execution_options(synchronize_session=False)
+        )
+    return await session.scalar(
+        select(FundAccount)
+        .where(FundAccount.id == account_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+async def other_accounts_in_status(
+    session: AsyncSession, *, id_hash: bytes, account_id: int, status: AccountStatus
+) -> bool:
+    """Whether the same person (ID hash) has another account in `status`."""
+    found = await session.scalar(
+        select(FundAccount.id)
+        .where(
+            FundAccount.id_no_hash == id_hash,
+            FundAccount.id != account_id,
+            FundAccount.status == status,
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 async def add_to_balance(session: AsyncSession, *, account_id: int, amount: int) -> int | None:
     """Atomically add `amount` unless the balance would go negative.
 

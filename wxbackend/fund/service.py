@@ -137,6 +137,21 @@ async def open_account(
     return account
 
 
+async def lock_account(session: AsyncSession, account_id: int) -> FundAccount:
+    """The account row, locked until the caller's transaction ends (see the repository)."""
+    account = await repo.lock_account(session, account_id)
+    if account is None:
+        raise AccountNotFound()
+    return account
+
+
+async def has_other_normal_account(session: AsyncSession, account: FundAccount) -> bool:
+    """The same person is paid into another account (a later employer)."""
+    return await repo.other_accounts_in_status(
+        session, id_hash=account.id_no_hash, account_id=account.id, status=AccountStatus.NORMAL
+    )
+
+
 async def employer_by_code(session: AsyncSession, code: str) -> Employer | None:
     return await repo.get_employer_by_code(session, code)
 

@@ -29,10 +29,10 @@ from wxbackend.h5.web import (
     text,
     upload,
 )
-from wxbackend.money import format_yuan
 from wxbackend.withdraw import flows
 from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.rules import RuleBook
+from wxbackend.withdraw.schemas import ApplicationPreview
 
 router = APIRouter(prefix="/h5/withdrawals", route_class=PageRoute, include_in_schema=False)
 
@@ -55,20 +55,27 @@ async def _apply_page(
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
+    # The precheck comes first: a holder who may not apply learns why before binding
+    # (and paying for the check of) a card or filling anything in.
+    found = await flows.eligibility(ctx, rules=rules, channel=user.channel, openid=user.openid)
     overview = await card_views.card_overview(ctx, channel=user.channel, openid=user.openid)
     account = await binding.queryable_account(ctx.session, channel=user.channel, openid=user.openid)
     kinds: list[dict[str, Any]] = [
         {
-            "kind": r.kind,
-            "name": r.name,
-            "cap": f"每次最多 {format_yuan(r.max_amount_fen)}"
-            if r.max_amount_fen
-            else "最多可提取全部余额",
-            "closes": r.closes_account,
-            "documents": [rules.document_names[d] for d in r.documents],
+            "kind": e.kind,
+            "name": e.name,
+            "eligible": e.eligible,
+            "reason": e.reason,
+            "cap": f"本次最多可提取 {e.max_amount_text}",
+            "closes": e.closes_account,
+            "documents": [d.name for d in e.documents],
         }
-        for r in rules.rules.values()
+        for e in found
     ]
+    values = dict(values or {})
+    eligible = [k["kind"] for k in kinds if k["eligible"]]
+    if values.get("kind") not in eligible:
+        values["kind"] = eligible[0] if eligible else ""
     card = overview.current
     return render(
         request,
@@ -76,12 +83,11 @@ async def _apply_page(
         http_status=status,
         user=user,
         kinds=kinds,
+        any_eligible=bool(eligible),
         card=card if card and card.notice is None else None,
         balance=account.balance,
         errors=errors or {},
-        values=values or {},
-        # A fresh key per form: a double tap or a resubmitted page files one application.
-        idempotency_key=secrets.token_urlsafe(16),
+        values=values,
     )
 
 
@@ -92,26 +98,86 @@ async def apply_form(
     return await _apply_page(request, rules, ctx, user, values={"kind": "rent"})
 
 
+def _confirm_page(
+    request: Request,
+    user: H5User,
+    preview: ApplicationPreview,
+    *,
+    key: str,
+    errors: Errors | None = None,
+    status: int = 200,
+) -> Response:
+    return render(
+        request,
+        "confirm.html",
+        http_status=status,
+        user=user,
+        p=preview,
+        errors=errors or {},
+        # One key per confirmation page: a double tap or a resubmit files one application.
+        idempotency_key=key,
+    )
+
+
 @router.post("/new")
-async def apply(
+async def preview(
     request: Request, rules: RulesDep, ctx: BindContextDep, user: UserDep, form: FormDep
 ) -> Response:
+    """The form's answer: what will be filed, for the depositor to confirm with the password."""
     kind = text(form, "kind", max_len=24)
-    amount_text = text(form, "amount", max_len=16) or None
+    amount_text = text(form, "amount", max_len=32) or None
     values = {"kind": kind, "amount": amount_text or ""}
     try:
-        answer = await flows.apply_once(
+        found = await flows.preview_application(
             ctx,
             rules=rules,
             channel=user.channel,
             openid=user.openid,
-            key=text(form, "idempotency_key", max_len=128),
             kind=kind,
             amount_text=amount_text,
         )
     except DomainError as exc:
         await ctx.session.rollback()
         errors = form_errors(exc)
+        return await _apply_page(
+            request, rules, ctx, user, errors=errors, values=values, status=exc.status
+        )
+    return _confirm_page(request, user, found, key=secrets.token_urlsafe(16))
+
+
+@router.post("/confirm")
+async def confirm(
+    request: Request, rules: RulesDep, ctx: BindContextDep, user: UserDep, form: FormDep
+) -> Response:
+    """File the confirmed application; a wrong password shows the confirmation again."""
+    kind = text(form, "kind", max_len=24)
+    amount_text = text(form, "amount", max_len=32) or None
+    key = text(form, "idempotency_key", max_len=128)
+    try:
+        answer = await flows.apply_once(
+            ctx,
+            rules=rules,
+            channel=user.channel,
+            openid=user.openid,
+            key=key,
+            kind=kind,
+            amount_text=amount_text,
+            password=text(form, "password", max_len=32),
+        )
+    except DomainError as exc:
+        await ctx.session.rollback()
+        errors = form_errors(exc)
+        if exc.code.startswith("password."):
+            found = await flows.preview_application(
+                ctx,
+                rules=rules,
+                channel=user.channel,
+                openid=user.openid,
+                kind=kind,
+                amount_text=amount_text,
+            )
+            return _confirm_page(request, user, found, key=key, errors=errors, status=exc.status)
+        values = {"kind": kind, "amount": amount_text or ""}
         return await _apply_page(
             request, rules, ctx, user, errors=errors, values=values, status=exc.status
         )

@@ -13,8 +13,11 @@ from wxbackend.deps import RowId, SettingsDep
 from wxbackend.withdraw import flows
 from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.schemas import (
+    ApplicationDraft,
+    ApplicationPreview,
     DocumentKindRead,
     DocumentRead,
+    KindEligibilityRead,
     WithdrawalCreate,
     WithdrawalKindRead,
     WithdrawalRead,
@@ -40,10 +43,37 @@ async def list_kinds(rules: RulesDep) -> list[WithdrawalKindRead]:
     ]
 
 
+@router.get(
+    "/eligibility",
+    summary="Which kinds the caller may apply for today, and why not (check this first)",
+)
+async def eligibility(
+    rules: RulesDep, ctx: BindContextDep, user: CurrentUser
+) -> list[KindEligibilityRead]:
+    return await flows.eligibility(ctx, rules=rules, channel=user.channel, openid=user.openid)
+
+
+@router.post(
+    "/preview",
+    summary="Check an application and show what will be filed, for the depositor to confirm",
+)
+async def preview(
+    body: ApplicationDraft, rules: RulesDep, ctx: BindContextDep, user: CurrentUser
+) -> ApplicationPreview:
+    return await flows.preview_application(
+        ctx,
+        rules=rules,
+        channel=user.channel,
+        openid=user.openid,
+        kind=body.kind,
+        amount_text=body.amount,
+    )
+
+
 @router.post(
     "",
     status_code=201,
-    summary="Apply for a withdrawal (send an Idempotency-Key header)",
+    summary="Apply for a withdrawal, confirmed with the query password (send an Idempotency-Key)",
     response_model=WithdrawalRead,
 )
 async def apply(
@@ -61,6 +91,7 @@ async def apply(
         key=idempotency_key,
         kind=body.kind,
         amount_text=body.amount,
+        password=body.password,
     )
     return JSONResponse(answer.body, status_code=answer.status_code)
 

@@ -17,10 +17,60 @@ from wxbackend.errors import InvalidInput
 from wxbackend.money import MoneyFormatError, parse_yuan
 from wxbackend.withdraw import idempotency, service
 from wxbackend.withdraw.documents import attach_document
+from wxbackend.withdraw.eligibility import precheck
 from wxbackend.withdraw.models import Withdrawal, WithdrawalDocument
 from wxbackend.withdraw.rules import RuleBook
-from wxbackend.withdraw.schemas import WithdrawalRead
+from wxbackend.withdraw.schemas import (
+    ApplicationPreview,
+    KindEligibilityRead,
+    WithdrawalRead,
+    kind_eligibility_read,
+)
 from wxbackend.withdraw.views import withdrawal_view
+
+
+def parse_amount(amount_text: str | None) -> int | None:
+    """The amount typed, in fen; empty = none given (closing kinds take the balance)."""
+    if amount_text is None or not amount_text.strip():
+        return None
+    try:
+        return parse_yuan(amount_text)
+    except MoneyFormatError as exc:
+        message = "提取金额格式不正确，请输入大于0的金额，如 1500.00（最多两位小数）。"
+        raise InvalidInput(message, field="amount") from exc
+
+
+async def eligibility(
+    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str
+) -> list[KindEligibilityRead]:
+    """Every kind for the caller today: allowed or not, why, and what to do."""
+    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
+    found = await precheck(
+        ctx.session, rules=rules, vault=ctx.vault, account=account, today=today_in_china()
+    )
+    return [kind_eligibility_read(rules, e) for e in found]
+
+
+async def preview_application(
+    ctx: BindContext,
+    *,
+    rules: RuleBook,
+    channel: Channel,
+    openid: str,
+    kind: str,
+    amount_text: str | None,
+) -> ApplicationPreview:
+    """What the caller is about to file, checked by the rules, for them to confirm."""
+    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
+    return await service.preview(
+        ctx.session,
+        rules=rules,
+        vault=ctx.vault,
+        account=account,
+        kind=kind,
+        amount=parse_amount(amount_text),
+        today=today_in_china(),
+    )
 
 
 async def apply_once(
@@ -32,8 +82,16 @@ async def apply_once(
     key: str | None,
     kind: str,
     amount_text: str | None,
+    password: str,
 ) -> idempotency.Replay:
-    """File the caller's application once per key; a repeat gets the first response."""
+    """File the caller's application once per key, confirmed with their query password.
+
+    A repeat of the key gets the first response. The password is checked under the same
+    lockout as every other password check, after the account's row lock is taken: a burst
+    of one holder's own applications is checked one by one, so correct passwords never
+    add up to a lockout, while wrong ones still count.
+    """
+    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
     claim = await idempotency.reserve(
         ctx.session,
         scope=f"{channel.value}:{openid}",
@@ -42,18 +100,17 @@ async def apply_once(
     )
     if isinstance(claim, idempotency.Replay):
         return claim
-    try:
-        amount = None if amount_text is None else parse_yuan(amount_text)
-    except MoneyFormatError as exc:
-        message = "提取金额格式不正确，请输入如 1500.00 的金额。"
-        raise InvalidInput(message, field="amount") from exc
-    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
+    account = await service.lock_applicant(ctx.session, account)
+    await binding.verify_password(
+        ctx, account_id=account.id, password=password, channel=channel, openid=openid
+    )
     withdrawal = await service.apply(
         ctx.session,
         rules=rules,
+        vault=ctx.vault,
         account=account,
         kind=kind,
-        amount=amount,
+        amount=parse_amount(amount_text),
         actor=f"user:{openid}",
         today=today_in_china(),
     )

@@ -10,11 +10,13 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -31,11 +33,45 @@ class WithdrawalStatus(enum.StrEnum):
     REJECTED = "rejected"
     CANCELLED = "cancelled"
     FAILED = "failed"  # the bank refused: the money went back to the account
+    NEEDS_DOCUMENTS = "needs_documents"  # 补件: the reviewer asked for more documents
+    AWAITING_CARD = "awaiting_card"  # the bank refused the card: paid once a new one is bound
+    PARKED = "parked"  # the outcome stayed unknown after every query: for an operator
+
+
+# Open: an application still on its way. One per kind and account, one closing at a time
+# (the partial unique indexes below), and the rules are checked under the account's lock.
+OPEN_STATUSES = (
+    WithdrawalStatus.SUBMITTED,
+    WithdrawalStatus.UNDER_REVIEW,
+    WithdrawalStatus.NEEDS_DOCUMENTS,
+    WithdrawalStatus.APPROVED,
+    WithdrawalStatus.PAYING,
+    WithdrawalStatus.AWAITING_CARD,
+    WithdrawalStatus.PARKED,
+)
+_OPEN_SQL = "status IN (" + ", ".join(f"'{s.value}'" for s in OPEN_STATUSES) + ")"
 
 
 class Withdrawal(Base):
     __tablename__ = "withdrawal"
-    __table_args__ = (CheckConstraint("amount > 0", name="amount_positive"),)
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        Index(
+            "uq_withdrawal_open_kind",
+            "account_id",
+            "kind",
+            unique=True,
+            postgresql_where=text(_OPEN_SQL),
+            sqlite_where=text(_OPEN_SQL),
+        ),
+        Index(
+            "uq_withdrawal_open_closing",
+            "account_id",
+            unique=True,
+            postgresql_where=text(f"closes_account AND {_OPEN_SQL}"),
+            sqlite_where=text(f"closes_account = 1 AND {_OPEN_SQL}"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("fund_account.id"), index=True)
@@ -51,13 +87,18 @@ class Withdrawal(Base):
     payout_attempts: Mapped[int] = mapped_column(Integer, default=0)
     payout_lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_payout_error: Mapped[str | None] = mapped_column(String(200))
+    # Raised when the money goes out again to a new card: a new bank reference per round.
+    payout_round: Mapped[int] = mapped_column(Integer, default=0)
+    # 补件: the document kinds the reviewer asked for (comma-separated), with `reason`.
+    requested_documents: Mapped[str | None] = mapped_column(String(200))
     paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     @property
     def bank_reference(self) -> str:
-        return f"WD{self.id:012d}"
+        base = f"WD{self.id:012d}"
+        return base if not self.payout_round else f"{base}R{self.payout_round}"
 
 
 class WithdrawalEvent(Base):

@@ -10,7 +10,9 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import defer
 
+from wxbackend.clock import CHINA_TZ
 from wxbackend.withdraw.models import (
+    OPEN_STATUSES,
     IdempotencyRecord,
     Withdrawal,
     WithdrawalDocument,
@@ -18,12 +20,8 @@ from wxbackend.withdraw.models import (
     WithdrawalStatus,
 )
 
-OPEN_STATUSES = (
-    WithdrawalStatus.SUBMITTED,
-    WithdrawalStatus.UNDER_REVIEW,
-    WithdrawalStatus.APPROVED,
-    WithdrawalStatus.PAYING,
-)
+# A closing withdrawal in one of these was never filed as far as "once ever" goes.
+_NOT_FILED = (WithdrawalStatus.REJECTED, WithdrawalStatus.CANCELLED, WithdrawalStatus.FAILED)
 
 
 async def get_withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal | None:
@@ -70,28 +68,41 @@ async def withdrawals_page(
     return int(total or 0), result.all()
 
 
-async def has_open_withdrawal(session: AsyncSession, *, account_id: int, kind: str) -> bool:
+async def open_kinds(session: AsyncSession, account_id: int) -> frozenset[str]:
+    """Kinds of the account's applications still open."""
+    rows = await session.scalars(
+        select(Withdrawal.kind)
+        .where(Withdrawal.account_id == account_id, Withdrawal.status.in_(OPEN_STATUSES))
+        .distinct()
+    )
+    return frozenset(rows.all())
+
+
+async def last_paid_by_kind(session: AsyncSession, account_id: int) -> dict[str, date]:
+    """kind -> the day (China time) its latest paid withdrawal was paid."""
+    rows = await session.execute(
+        select(Withdrawal.kind, func.max(Withdrawal.paid_at))
+        .where(Withdrawal.account_id == account_id, Withdrawal.status == WithdrawalStatus.PAID)
+        .group_by(Withdrawal.kind)
+    )
+    return {
+        kind: paid.astimezone(CHINA_TZ).date()
+        for kind, paid in rows.all()
+        if isinstance(paid, datetime)
+    }
+
+
+async def closing_filed(session: AsyncSession, account_id: int) -> bool:
     found = await session.scalar(
         select(Withdrawal.id)
         .where(
             Withdrawal.account_id == account_id,
-            Withdrawal.kind == kind,
-            Withdrawal.status.in_(OPEN_STATUSES),
+            Withdrawal.closes_account.is_(True),
+            Withdrawal.status.not_in(_NOT_FILED),
         )
         .limit(1)
     )
     return found is not None
-
-
-async def last_paid_on(session: AsyncSession, *, account_id: int, kind: str) -> date | None:
-    paid = await session.scalar(
-        select(func.max(Withdrawal.paid_at)).where(
-            Withdrawal.account_id == account_id,
-            Withdrawal.kind == kind,
-            Withdrawal.status == WithdrawalStatus.PAID,
-        )
-    )
-    return paid.date() if isinstance(paid, datetime) else None
 
 
 async def move(

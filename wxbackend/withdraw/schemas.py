@@ -6,7 +6,10 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 
+from wxbackend.money import format_yuan
+from wxbackend.withdraw.eligibility import KindEligibility
 from wxbackend.withdraw.models import WithdrawalStatus
+from wxbackend.withdraw.rules import RuleBook
 
 STATUS_NAMES: dict[WithdrawalStatus, str] = {
     WithdrawalStatus.SUBMITTED: "已提交",
@@ -47,13 +50,58 @@ class WithdrawalKindRead(BaseModel):
     review: str
 
 
-class WithdrawalCreate(BaseModel):
+class ApplicationDraft(BaseModel):
     kind: str = Field(max_length=24)
     amount: str | None = Field(
         None,
-        max_length=16,
-        description='Yuan with at most 2 decimals, e.g. "1500.00"; null = the whole balance',
+        max_length=32,
+        description='Yuan with at most 2 decimals, e.g. "1500.00"; null = the whole balance '
+        "(closing kinds only)",
         examples=["1500.00"],
+    )
+
+
+class WithdrawalCreate(ApplicationDraft):
+    password: str = Field(
+        max_length=32, description="The query password: the depositor confirms the application"
+    )
+
+
+class ApplicationPreview(BaseModel):
+    """What the depositor confirms before the application is filed."""
+
+    kind: str
+    kind_name: str
+    amount: int = Field(description="Fen")
+    amount_text: str
+    amount_input: str | None = Field(description="The amount to send back; null = the balance")
+    card: str = Field(description="Masked card the money goes to")
+    closes_account: bool
+    next_steps: str
+
+
+class KindEligibilityRead(BaseModel):
+    kind: str
+    name: str
+    eligible: bool
+    reason: str | None = Field(description="Why not, and what to do (Chinese)")
+    closes_account: bool
+    max_amount: int = Field(description="Fen: the most this kind can take now")
+    max_amount_text: str
+    documents: list[DocumentKindRead]
+
+
+def kind_eligibility_read(rules: RuleBook, found: KindEligibility) -> KindEligibilityRead:
+    rule = found.rule
+    return KindEligibilityRead(
+        kind=rule.kind,
+        name=rule.name,
+        eligible=found.eligible,
+        reason=found.refusal,
+        closes_account=rule.closes_account,
+        max_amount=found.max_amount,
+        max_amount_text=format_yuan(found.max_amount),
+        documents=[DocumentKindRead(kind=d, name=rules.document_names[d]) for d in rule.documents],
     )
 
 

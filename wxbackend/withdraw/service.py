@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.cards import service as cards
 from wxbackend.cards.models import BankCard
-from wxbackend.fund import loans as fund_loans
 from wxbackend.fund import service as fund
-from wxbackend.fund.models import AccountStatus, EntryType, FundAccount
+from wxbackend.fund.models import EntryType, FundAccount
+from wxbackend.money import format_yuan
+from wxbackend.security.pii import Vault
 from wxbackend.withdraw import repository as repo
+from wxbackend.withdraw.eligibility import account_facts
 from wxbackend.withdraw.errors import (
     NoActiveCard,
     UnknownKind,
@@ -31,7 +34,8 @@ from wxbackend.withdraw.models import (
     WithdrawalStatus,
 )
 from wxbackend.withdraw.notices import tell_applicant
-from wxbackend.withdraw.rules import AccountFacts, Rule, RuleBook, refusal
+from wxbackend.withdraw.rules import Rule, RuleBook, amount_refusal, kind_names, refusal
+from wxbackend.withdraw.schemas import ApplicationPreview
 
 S = WithdrawalStatus
 SYSTEM = "system"
@@ -78,36 +82,6 @@ async def transition(
     await record(session, withdrawal.id, from_status=before, to=to, actor=actor, note=note)
 
 
-def consecutive_months(months: list[date], *, up_to: date | None) -> int:
-    """Months deposited back to back, ending with the last paid-for month."""
-    if up_to is None or not months:
-        return 0
-    count, expected = 0, up_to.replace(day=1)
-    for month in months:  # newest first
-        if month != expected:
-            break
-        count += 1
-        expected = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
-    return count
-
-
-async def account_facts(session: AsyncSession, account: FundAccount, *, kind: str) -> AccountFacts:
-    has_loan, overdue = await fund_loans.loan_flags(session, account.id)
-    sealed_since = account.status_changed_on if account.status is AccountStatus.SEALED else None
-    return AccountFacts(
-        status=account.status,
-        balance=account.balance,
-        consecutive_deposit_months=consecutive_months(
-            await fund.months_deposited(session, account.id), up_to=account.paid_up_to
-        ),
-        sealed_since=sealed_since,
-        has_active_loan=has_loan,
-        has_overdue_loan=overdue,
-        pending_same_kind=await repo.has_open_withdrawal(session, account_id=account.id, kind=kind),
-        last_paid_same_kind=await repo.last_paid_on(session, account_id=account.id, kind=kind),
-    )
-
-
 def rule_for(rules: RuleBook, kind: str) -> Rule:
     rule = rules.rules.get(kind)
     if rule is None:
@@ -115,38 +89,104 @@ def rule_for(rules: RuleBook, kind: str) -> Rule:
     return rule
 
 
+async def lock_applicant(session: AsyncSession, account: FundAccount) -> FundAccount:
+    """Lock the applicant's account row until the unit of work ends (see `apply`)."""
+    return await fund.lock_account(session, account.id)
+
+
+def next_steps(rule: Rule, rules: RuleBook) -> str:
+    """What happens after the depositor confirms, in their words."""
+    if rule.documents:
+        names = "、".join(rules.document_names[d] for d in rule.documents)
+        step = f"提交后请上传{names}；材料齐全后由中心在3个工作日内审核，通过后转入上述银行卡。"
+    elif rule.review == "auto":
+        step = "提交后即时审核，通过后转入上述银行卡，一般1个工作日内到账。"
+    else:
+        step = "提交后由中心在3个工作日内审核，通过后转入上述银行卡。"
+    if rule.closes_account:
+        step += "到账后您的公积金账户将销户，余额含销户结息一次付清。"
+    return step
+
+
+async def preview(
+    session: AsyncSession,
+    *,
+    rules: RuleBook,
+    vault: Vault,
+    account: FundAccount,
+    kind: str,
+    amount: int | None,
+    today: date,
+) -> ApplicationPreview:
+    """The application as it would be filed now (rules checked, nothing written)."""
+    rule = rule_for(rules, kind)
+    facts = await account_facts(session, vault, account)
+    reason = refusal(rule, facts, today=today, names=kind_names(rules)) or amount_refusal(
+        rule, facts, amount=amount
+    )
+    if reason:
+        raise WithdrawalRefused(reason)
+    card = await cards.active_card(session, account.id)
+    if card is None:
+        raise NoActiveCard()
+    wanted = account.balance if rule.closes_account or amount is None else amount
+    return ApplicationPreview(
+        kind=rule.kind,
+        kind_name=rule.name,
+        amount=wanted,
+        amount_text=format_yuan(wanted),
+        amount_input=None if rule.closes_account else f"{wanted // 100}.{wanted % 100:02d}",
+        card=card.masked,
+        closes_account=rule.closes_account,
+        next_steps=next_steps(rule, rules),
+    )
+
+
 async def apply(
     session: AsyncSession,
     *,
     rules: RuleBook,
+    vault: Vault,
     account: FundAccount,
     kind: str,
     amount: int | None,
     actor: str,
     today: date,
 ) -> Withdrawal:
-    """File an application; kinds without documents go to review (or approval) at once."""
+    """File an application; kinds without documents go to review (or approval) at once.
+
+    The account row is locked first, so the per-kind rules (one open per kind, exclusive
+    kinds, frequencies, caps) are checked and the row inserted as one step: concurrent
+    applications on one account queue behind each other and each sees the one before.
+    The partial unique indexes on open applications back this up in the schema.
+    """
     rule = rule_for(rules, kind)
-    card = await cards.active_card(session, account.id)
-    if card is None:
-        raise NoActiveCard()
-    await session.refresh(account)
-    wanted = account.balance if (amount is None or rule.closes_account) else amount
-    facts = await account_facts(session, account, kind=kind)
-    reason = refusal(rule, facts, amount=wanted, today=today)
+    locked = await fund.lock_account(session, account.id)
+    facts = await account_facts(session, vault, locked)
+    reason = refusal(rule, facts, today=today, names=kind_names(rules)) or amount_refusal(
+        rule, facts, amount=amount
+    )
     if reason:
         raise WithdrawalRefused(reason)
+    card = await cards.active_card(session, locked.id)
+    if card is None:
+        raise NoActiveCard()
     withdrawal = Withdrawal(
-        account_id=account.id,
+        account_id=locked.id,
         card_id=card.id,
         kind=kind,
         kind_name=rule.name,
-        amount=wanted,
+        amount=locked.balance if rule.closes_account or amount is None else amount,
         status=S.SUBMITTED,
         closes_account=rule.closes_account,
         applied_on=today,
     )
-    await repo.add(session, withdrawal)
+    try:
+        await repo.add(session, withdrawal)
+    except IntegrityError as exc:  # the unique index on open applications: a lost race
+        raise WithdrawalRefused(
+            f"您已有一笔{rule.name}或销户类提取正在办理中，请办结后再申请。"
+        ) from exc
     await record(session, withdrawal.id, from_status=None, to=S.SUBMITTED, actor=actor)
     if not rule.documents:
         await _to_review(session, withdrawal, rule=rule)
