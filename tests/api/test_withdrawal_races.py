@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date, timedelta
 
 import httpx
@@ -147,10 +147,13 @@ async def test_parallel_applications_accept_exactly_what_the_rules_allow(
 
 
 async def test_two_app_servers_on_one_database_accept_one(
-    settings: Settings, store: Store, vault: Vault, engine: AsyncEngine
+    settings: Settings,
+    store_factory: Callable[[], Store],
+    vault: Vault,
+    engine: AsyncEngine,
 ) -> None:
-    """Two servers (each its own event loop and connection pool) share the database and
-    the store, as `serve --workers 2` does; the requests alternate between them."""
+    """Two servers (each its own event loop, connection pool and Redis client) share the
+    database and the store, as `serve --workers 2` does; half the requests go to each."""
     faces = FakeFaceVerifier()
     gateways = Gateways(
         wechat_oa=FakeOfficialAccount(),
@@ -162,8 +165,8 @@ async def test_two_app_servers_on_one_database_accept_one(
     )
     serving = patient(settings)
     with (
-        live_app(serving, gateways=gateways, store=store) as (first_url, _),
-        live_app(serving, gateways=gateways, store=store) as (second_url, _),
+        live_app(serving, gateways=gateways, store=store_factory()) as (first_url, _),
+        live_app(serving, gateways=gateways, store=store_factory()) as (second_url, _),
     ):
         limits = httpx.Limits(max_connections=PARALLEL)
         async with (
@@ -171,7 +174,12 @@ async def test_two_app_servers_on_one_database_accept_one(
             httpx.AsyncClient(base_url=second_url, timeout=120, limits=limits) as second,
         ):
             world = world_on(
-                first, gateways, engine=engine, vault=vault, settings=settings, store=store
+                first,
+                gateways,
+                engine=engine,
+                vault=vault,
+                settings=settings,
+                store=store_factory(),
             )
             token, account_id = await holder_for(world, "rent")
             bodies = bodies_for("rent")

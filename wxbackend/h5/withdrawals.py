@@ -256,3 +256,55 @@ async def cancel(
         ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
     )
     return redirect(f"/h5/withdrawals/{withdrawal_id}")
+
+
+@router.post("/{withdrawal_id}/documents/{document_id}/remove")
+async def remove_document(
+    request: Request,
+    rules: RulesDep,
+    ctx: BindContextDep,
+    user: UserDep,
+    _form: FormDep,
+    withdrawal_id: RowId,
+    document_id: RowId,
+) -> Response:
+    try:
+        await flows.remove_document(
+            ctx,
+            rules=rules,
+            channel=user.channel,
+            openid=user.openid,
+            withdrawal_id=withdrawal_id,
+            document_id=document_id,
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        await ctx.session.rollback()
+        return await _detail_page(
+            request, rules, ctx, user, withdrawal_id, errors=form_errors(exc), status=exc.status
+        )
+    return redirect(f"/h5/withdrawals/{withdrawal_id}")
+
+
+@router.post("/{withdrawal_id}/resubmit")
+async def resubmit(
+    request: Request,
+    rules: RulesDep,
+    ctx: BindContextDep,
+    user: UserDep,
+    _form: FormDep,
+    withdrawal_id: RowId,
+) -> Response:
+    try:
+        await flows.resubmit_withdrawal(
+            ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
+        )
+    except DomainError as exc:
+        if exc.status == 404:
+            raise
+        await ctx.session.rollback()
+        return await _detail_page(
+            request, rules, ctx, user, withdrawal_id, errors=form_errors(exc), status=exc.status
+        )
+    return redirect(f"/h5/withdrawals/{withdrawal_id}")

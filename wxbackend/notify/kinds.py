@@ -18,7 +18,7 @@ KINDS: dict[str, dict[str, str | None]] = {
     "withdrawal_rejected": {"amount": None, "reason": "不符合提取条件"},
     "withdrawal_paid": {"amount": None, "bank_card": "本人银行卡"},
     "withdrawal_failed": {"amount": None, "reason": "银行退回，款项已退回公积金账户"},
-    "documents_needed": {"documents": "申请材料"},
+    "documents_needed": {"amount": "", "documents": "申请材料"},
     # The day before a hall appointment (wxbackend/appointments/jobs.py).
     "appointment_reminder": {"hall": None, "business": None, "slot_time": None, "ticket": None},
     # A callback's reply that missed WeChat's 5 s and could not be sent at once: its text.

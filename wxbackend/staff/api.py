@@ -19,6 +19,7 @@ from wxbackend.staff.deps import (
 from wxbackend.staff.schemas import (
     ApprovalCreate,
     DecisionRead,
+    DocumentsRequestCreate,
     QueueItemRead,
     QueueRead,
     RejectionCreate,
@@ -150,6 +151,30 @@ async def reject(
 ) -> DecisionRead:
     withdrawal = await service.reject(
         session, audit=audit, staff=staff, withdrawal_id=withdrawal_id, reason=body.reason
+    )
+    return DecisionRead(id=withdrawal.id, status=withdrawal.status)
+
+
+@router.post(
+    "/withdrawals/{withdrawal_id}/request-documents",
+    summary="补件: ask the applicant for more documents, with a reason",
+)
+async def request_documents(
+    withdrawal_id: RowId,
+    body: DocumentsRequestCreate,
+    staff: CurrentStaff,
+    session: SessionDep,
+    rules: RulesDep,
+    audit: AuditDep,
+) -> DecisionRead:
+    withdrawal = await service.request_documents(
+        session,
+        audit=audit,
+        rules=rules,
+        staff=staff,
+        withdrawal_id=withdrawal_id,
+        reason=body.reason,
+        documents=body.documents,
     )
     return DecisionRead(id=withdrawal.id, status=withdrawal.status)
 

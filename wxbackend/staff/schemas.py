@@ -35,6 +35,15 @@ class RejectionCreate(BaseModel):
     reason: Reason
 
 
+class DocumentsRequestCreate(BaseModel):
+    """补件: what the applicant must add, and why."""
+
+    reason: Reason
+    documents: list[Annotated[str, StringConstraints(max_length=32)]] = Field(
+        min_length=1, max_length=10, description="Document kinds from the rules file"
+    )
+
+
 class QueueItemRead(BaseModel):
     id: int
     holder_name: str

@@ -25,6 +25,7 @@ from wxbackend.staff.auth import Staff
 from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
 from wxbackend.staff.models import StaffRole
 from wxbackend.withdraw import service as withdraw
+from wxbackend.withdraw import supplements as withdraw_supplements
 from wxbackend.withdraw import views as withdraw_views
 from wxbackend.withdraw.errors import WithdrawalNotFound
 from wxbackend.withdraw.models import (
@@ -175,6 +176,29 @@ async def reject(
         _audit(audit, "staff.reject", staff, withdrawal, refused=exc)
         raise
     _audit(audit, "staff.reject", staff, withdrawal)
+    return withdrawal
+
+
+async def request_documents(
+    session: AsyncSession,
+    *,
+    audit: AuditTrail,
+    rules: RuleBook,
+    staff: Staff,
+    withdrawal_id: int,
+    reason: str,
+    documents: list[str],
+) -> Withdrawal:
+    """补件: send the application back to its applicant for the named documents."""
+    withdrawal = await _withdrawal(session, withdrawal_id)
+    try:
+        await withdraw_supplements.request_documents(
+            session, withdrawal, rules=rules, actor=staff.actor, reason=reason, kinds=documents
+        )
+    except DomainError as exc:
+        _audit(audit, "staff.request_documents", staff, withdrawal, refused=exc)
+        raise
+    _audit(audit, "staff.request_documents", staff, withdrawal)
     return withdrawal
 
 

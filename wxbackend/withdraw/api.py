@@ -148,5 +148,41 @@ async def upload_document(
         max_bytes=limit,
     )
     return DocumentRead(
-        id=document.id, kind=document.kind, filename=document.filename, size=document.size
+        id=document.id,
+        kind=document.kind,
+        filename=document.filename,
+        size=document.size,
+        name=rules.document_names.get(document.kind, document.kind),
+    )
+
+
+@router.delete(
+    "/{withdrawal_id}/documents/{document_id}",
+    summary="Remove an uploaded document (before review, or while 补件 is asked)",
+)
+async def remove_document(
+    withdrawal_id: RowId,
+    document_id: RowId,
+    rules: RulesDep,
+    ctx: BindContextDep,
+    user: CurrentUser,
+) -> WithdrawalRead:
+    return await flows.remove_document(
+        ctx,
+        rules=rules,
+        channel=user.channel,
+        openid=user.openid,
+        withdrawal_id=withdrawal_id,
+        document_id=document_id,
+    )
+
+
+@router.post(
+    "/{withdrawal_id}/resubmit", summary="补件 done: send the same application back to review"
+)
+async def resubmit(
+    withdrawal_id: RowId, rules: RulesDep, ctx: BindContextDep, user: CurrentUser
+) -> WithdrawalRead:
+    return await flows.resubmit_withdrawal(
+        ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
     )

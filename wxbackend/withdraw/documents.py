@@ -13,6 +13,7 @@ from wxbackend.withdraw.errors import WithdrawalStateChanged
 from wxbackend.withdraw.models import Withdrawal, WithdrawalDocument, WithdrawalStatus
 from wxbackend.withdraw.rules import RuleBook
 from wxbackend.withdraw.service import documents_complete, rule_for
+from wxbackend.withdraw.supplements import EDITABLE, may_attach
 
 # What a phone camera or a scanner produces; anything else is refused.
 _SIGNATURES = (
@@ -57,11 +58,11 @@ async def attach_document(
     content: bytes,
     max_bytes: int,
 ) -> WithdrawalDocument:
-    """Store one document; the last required one sends the application to review."""
-    if withdrawal.status is not WithdrawalStatus.SUBMITTED:
+    """Store one document; the last required one sends a new application to review."""
+    if withdrawal.status not in EDITABLE:
         raise WithdrawalStateChanged("该申请已提交审核，不能再上传材料。")
     rule = rule_for(rules, withdrawal.kind)
-    if kind not in rule.documents:
+    if not may_attach(withdrawal, kind, rule.documents):
         raise DocumentRefused(f"{rule.name}不需要这类材料。", field="kind")
     if not content:
         raise DocumentRefused("文件为空，请重新选择。", field="file")
@@ -81,5 +82,6 @@ async def attach_document(
         content=content,
     )
     await repo.add(session, document)
-    await documents_complete(session, rules=rules, withdrawal=withdrawal)
+    if withdrawal.status is WithdrawalStatus.SUBMITTED:
+        await documents_complete(session, rules=rules, withdrawal=withdrawal)
     return document

@@ -15,7 +15,7 @@ from wxbackend.clock import today_in_china
 from wxbackend.enums import Channel
 from wxbackend.errors import InvalidInput
 from wxbackend.money import MoneyFormatError, parse_yuan
-from wxbackend.withdraw import idempotency, service
+from wxbackend.withdraw import idempotency, preview, service, supplements
 from wxbackend.withdraw.documents import attach_document
 from wxbackend.withdraw.eligibility import precheck
 from wxbackend.withdraw.models import Withdrawal, WithdrawalDocument
@@ -62,7 +62,7 @@ async def preview_application(
 ) -> ApplicationPreview:
     """What the caller is about to file, checked by the rules, for them to confirm."""
     account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
-    return await service.preview(
+    return await preview.preview(
         ctx.session,
         rules=rules,
         vault=ctx.vault,
@@ -178,3 +178,27 @@ async def upload_document(
         content=content,
         max_bytes=max_bytes,
     )
+
+
+async def remove_document(
+    ctx: BindContext,
+    *,
+    rules: RuleBook,
+    channel: Channel,
+    openid: str,
+    withdrawal_id: int,
+    document_id: int,
+) -> WithdrawalRead:
+    """Take back one of the files of one of the caller's applications (before review)."""
+    withdrawal = await _own(ctx, channel=channel, openid=openid, withdrawal_id=withdrawal_id)
+    await supplements.remove_document(ctx.session, withdrawal, document_id=document_id)
+    return await withdrawal_view(ctx.session, rules, withdrawal)
+
+
+async def resubmit_withdrawal(
+    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str, withdrawal_id: int
+) -> WithdrawalRead:
+    """补件 done: the same application goes back to review."""
+    withdrawal = await _own(ctx, channel=channel, openid=openid, withdrawal_id=withdrawal_id)
+    await supplements.resubmit(ctx.session, withdrawal, actor=f"user:{openid}")
+    return await withdrawal_view(ctx.session, rules, withdrawal)

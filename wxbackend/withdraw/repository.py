@@ -172,6 +172,11 @@ async def add(session: AsyncSession, row: object) -> None:
     await session.flush()
 
 
+async def delete(session: AsyncSession, row: object) -> None:
+    await session.delete(row)
+    await session.flush()
+
+
 async def events_of(session: AsyncSession, withdrawal_id: int) -> Sequence[WithdrawalEvent]:
     result = await session.scalars(
         select(WithdrawalEvent)

@@ -20,6 +20,9 @@ STATUS_NAMES: dict[WithdrawalStatus, str] = {
     WithdrawalStatus.REJECTED: "未通过",
     WithdrawalStatus.CANCELLED: "已撤回",
     WithdrawalStatus.FAILED: "支付失败，款项已退回公积金账户",
+    WithdrawalStatus.NEEDS_DOCUMENTS: "待补充材料",
+    WithdrawalStatus.AWAITING_CARD: "待更换银行卡",
+    WithdrawalStatus.PARKED: "支付结果确认中",
 }
 
 
@@ -105,6 +108,14 @@ def kind_eligibility_read(rules: RuleBook, found: KindEligibility) -> KindEligib
     )
 
 
+class DocumentRead(BaseModel):
+    id: int
+    kind: str
+    filename: str
+    size: int
+    name: str = ""
+
+
 class WithdrawalEventRead(BaseModel):
     status: WithdrawalStatus
     status_name: str
@@ -126,12 +137,8 @@ class WithdrawalRead(BaseModel):
     applied_on: date
     paid_at: datetime | None
     documents_missing: list[DocumentKindRead] = []
+    documents: list[DocumentRead] = Field([], description="Files uploaded so far")
+    documents_editable: bool = Field(False, description="Files may be added or removed")
+    resubmittable: bool = Field(False, description="补件 complete: it may go back to review")
     events: list[WithdrawalEventRead] = []
     cancellable: bool = Field(False, description="The applicant may still withdraw it")
-
-
-class DocumentRead(BaseModel):
-    id: int
-    kind: str
-    filename: str
-    size: int

@@ -16,7 +16,6 @@ from wxbackend.cards import service as cards
 from wxbackend.cards.models import BankCard
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import EntryType, FundAccount
-from wxbackend.money import format_yuan
 from wxbackend.security.pii import Vault
 from wxbackend.withdraw import repository as repo
 from wxbackend.withdraw.eligibility import account_facts
@@ -35,7 +34,6 @@ from wxbackend.withdraw.models import (
 )
 from wxbackend.withdraw.notices import tell_applicant
 from wxbackend.withdraw.rules import Rule, RuleBook, amount_refusal, kind_names, refusal
-from wxbackend.withdraw.schemas import ApplicationPreview
 
 S = WithdrawalStatus
 SYSTEM = "system"
@@ -92,54 +90,6 @@ def rule_for(rules: RuleBook, kind: str) -> Rule:
 async def lock_applicant(session: AsyncSession, account: FundAccount) -> FundAccount:
     """Lock the applicant's account row until the unit of work ends (see `apply`)."""
     return await fund.lock_account(session, account.id)
-
-
-def next_steps(rule: Rule, rules: RuleBook) -> str:
-    """What happens after the depositor confirms, in their words."""
-    if rule.documents:
-        names = "、".join(rules.document_names[d] for d in rule.documents)
-        step = f"提交后请上传{names}；材料齐全后由中心在3个工作日内审核，通过后转入上述银行卡。"
-    elif rule.review == "auto":
-        step = "提交后即时审核，通过后转入上述银行卡，一般1个工作日内到账。"
-    else:
-        step = "提交后由中心在3个工作日内审核，通过后转入上述银行卡。"
-    if rule.closes_account:
-        step += "到账后您的公积金账户将销户，余额含销户结息一次付清。"
-    return step
-
-
-async def preview(
-    session: AsyncSession,
-    *,
-    rules: RuleBook,
-    vault: Vault,
-    account: FundAccount,
-    kind: str,
-    amount: int | None,
-    today: date,
-) -> ApplicationPreview:
-    """The application as it would be filed now (rules checked, nothing written)."""
-    rule = rule_for(rules, kind)
-    facts = await account_facts(session, vault, account)
-    reason = refusal(rule, facts, today=today, names=kind_names(rules)) or amount_refusal(
-        rule, facts, amount=amount
-    )
-    if reason:
-        raise WithdrawalRefused(reason)
-    card = await cards.active_card(session, account.id)
-    if card is None:
-        raise NoActiveCard()
-    wanted = account.balance if rule.closes_account or amount is None else amount
-    return ApplicationPreview(
-        kind=rule.kind,
-        kind_name=rule.name,
-        amount=wanted,
-        amount_text=format_yuan(wanted),
-        amount_input=None if rule.closes_account else f"{wanted // 100}.{wanted % 100:02d}",
-        card=card.masked,
-        closes_account=rule.closes_account,
-        next_steps=next_steps(rule, rules),
-    )
 
 
 async def apply(

@@ -8,11 +8,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wxbackend.cards import service as cards
 from wxbackend.money import format_yuan
 from wxbackend.withdraw import repository as repo
-from wxbackend.withdraw import service
+from wxbackend.withdraw import service, supplements
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 from wxbackend.withdraw.rules import RuleBook
 from wxbackend.withdraw.schemas import (
     DocumentKindRead,
+    DocumentRead,
     WithdrawalEventRead,
     WithdrawalRead,
     status_word,
@@ -22,7 +23,9 @@ from wxbackend.withdraw.schemas import (
 async def missing_documents(
     session: AsyncSession, rules: RuleBook, withdrawal: Withdrawal
 ) -> list[str]:
-    """Kinds of document a submitted application still lacks; none once it is reviewed."""
+    """Kinds of document the application lacks: before review, or asked for by 补件."""
+    if withdrawal.status is WithdrawalStatus.NEEDS_DOCUMENTS:
+        return await supplements.still_requested(session, withdrawal)
     rule = rules.rules.get(withdrawal.kind)
     if rule is None or withdrawal.status is not WithdrawalStatus.SUBMITTED:
         return []
@@ -44,8 +47,19 @@ async def withdrawal_view(
         DocumentKindRead(kind=d, name=rules.document_names[d])
         for d in await missing_documents(session, rules, withdrawal)
     ]
-    history = []
+    history, files = [], []
+    editable = withdrawal.status in supplements.EDITABLE
     if events:
+        files = [
+            DocumentRead(
+                id=d.id,
+                kind=d.kind,
+                filename=d.filename,
+                size=d.size,
+                name=rules.document_names.get(d.kind, d.kind),
+            )
+            for d in await repo.documents_of(session, withdrawal.id)
+        ]
         history = [
             WithdrawalEventRead(
                 status=WithdrawalStatus(e.to_status),
@@ -69,6 +83,9 @@ async def withdrawal_view(
         applied_on=withdrawal.applied_on,
         paid_at=withdrawal.paid_at,
         documents_missing=missing,
+        documents=files,
+        documents_editable=editable,
+        resubmittable=withdrawal.status is WithdrawalStatus.NEEDS_DOCUMENTS and not missing,
         events=history,
         cancellable=withdrawal.status in service.CANCELLABLE,
     )
