@@ -167,6 +167,8 @@ class WithdrawSettings(BaseModel):
     payout_lease_s: float = 120.0
     payout_batch: int = 20
     payout_poll_s: float = 5.0
+    # Attempts (each asks the bank first) before an unknown outcome is parked for an operator.
+    payout_max_attempts: int = Field(6, ge=1)
 
 
 class NotifySettings(BaseModel):

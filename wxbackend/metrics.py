@@ -38,6 +38,8 @@ DEPENDENCY_ERRORS = Counter(
 )
 LOGINS = Counter("wxb_logins_total", "Logins by kind and outcome", ["kind", "outcome"])
 LOCKOUTS = Counter("wxb_lockouts_total", "Accounts locked after failed passwords", ["kind"])
+# Alert on any increase: a payout whose outcome stayed unknown waits for an operator.
+PAYOUTS_PARKED = Counter("wxb_payouts_parked_total", "Payouts parked for an operator")
 
 
 def dependency_error(cause: str) -> None:

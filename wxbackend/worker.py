@@ -69,6 +69,7 @@ async def run_worker(
                     vault=vault,
                     limit=settings.withdraw.payout_batch,
                     lease_s=settings.withdraw.payout_lease_s,
+                    max_attempts=settings.withdraw.payout_max_attempts,
                 )
             except Exception:
                 # A database or bank hiccup must not end the worker; what was claimed

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 
 import httpx
@@ -31,7 +31,7 @@ from wxbackend.fund.models import AccountStatus, FundAccount, RepaymentMethod
 from wxbackend.gateways import Gateways
 from wxbackend.security.pii import Vault
 from wxbackend.sms.fakes import FakeSms
-from wxbackend.store import Store
+from wxbackend.store import RedisStore, Store
 from wxbackend.wechat.fakes import FakeMiniProgram, FakeOfficialAccount
 from wxbackend.withdraw.fakes import FakeBank
 from wxbackend.withdraw.models import Withdrawal
@@ -147,10 +147,7 @@ async def test_parallel_applications_accept_exactly_what_the_rules_allow(
 
 
 async def test_two_app_servers_on_one_database_accept_one(
-    settings: Settings,
-    store_factory: Callable[[], Store],
-    vault: Vault,
-    engine: AsyncEngine,
+    settings: Settings, store: Store, vault: Vault, engine: AsyncEngine
 ) -> None:
     """Two servers (each its own event loop, connection pool and Redis client) share the
     database and the store, as `serve --workers 2` does; half the requests go to each."""
@@ -164,9 +161,18 @@ async def test_two_app_servers_on_one_database_accept_one(
         bank=FakeBank(),
     )
     serving = patient(settings)
+    # With Redis each server opens its own client in its own loop (as each worker process
+    # does), on the test store's key prefix; embedded, they share the in-process store.
+    shared: Store | None = None
+    if isinstance(store, RedisStore):
+        serving = serving.model_copy(
+            update={"store": serving.store.model_copy(update={"key_prefix": store.key_prefix})}
+        )
+    else:
+        shared = store
     with (
-        live_app(serving, gateways=gateways, store=store_factory()) as (first_url, _),
-        live_app(serving, gateways=gateways, store=store_factory()) as (second_url, _),
+        live_app(serving, gateways=gateways, store=shared) as (first_url, _),
+        live_app(serving, gateways=gateways, store=shared) as (second_url, _),
     ):
         limits = httpx.Limits(max_connections=PARALLEL)
         async with (
@@ -179,7 +185,7 @@ async def test_two_app_servers_on_one_database_accept_one(
                 engine=engine,
                 vault=vault,
                 settings=settings,
-                store=store_factory(),
+                store=store,
             )
             token, account_id = await holder_for(world, "rent")
             bodies = bodies_for("rent")

@@ -277,3 +277,12 @@ async def test_card_numbers_and_names_are_never_logged(
     assert logged
     assert TYPE1 not in repr(logged)
     assert "张三丰" not in repr(logged)
+
+
+async def test_a_signed_refusal_of_the_order_is_final(
+    bank: HttpBank, wechat_sandbox: SandboxServer
+) -> None:
+    # The bank answers 400, signed: it booked nothing and never will for this order.
+    answer = await bank.pay(order(9001, amount=0))
+    assert answer.status is BankStatus.FAILED
+    assert answer.code == "INVALID_REQUEST"

@@ -98,6 +98,13 @@ async def test_an_approved_withdrawal_is_paid_once(
     assert bank.payments[w.reference].order.amount == w.amount
     assert await state(sessions, w) == (S.PAID, w.balance_after_debit)
     assert await paid_events(sessions, w) == 1
+    async with sessions() as session:
+        moves = await session.execute(
+            select(WithdrawalEvent.from_status, WithdrawalEvent.to_status)
+            .where(WithdrawalEvent.withdrawal_id == w.id)
+            .order_by(WithdrawalEvent.id)
+        )
+        assert [tuple(m) for m in moves.all()][-2:] == [("approved", "paying"), ("paying", "paid")]
 
 
 async def test_the_worker_dying_after_its_claim_does_not_pay_twice(
@@ -171,7 +178,7 @@ async def test_a_refused_payment_returns_the_money_once(
 ) -> None:
     w = await approved(sessions, vault)
     bank = FakeBank()
-    bank.decide(w.reference, BankStatus.FAILED, code="E1001", message="收款账户已销户")
+    bank.decide(w.reference, BankStatus.FAILED, code="E3001", message="超出单笔限额")
     report = await run_payouts(sessions, bank=bank, vault=vault)
     assert report.failed == [w.id]
     await apply_answer(sessions, w.id, BankAnswer(BankStatus.FAILED))
@@ -191,7 +198,7 @@ async def test_a_refused_payment_returns_the_money_once(
         assert await fund.check_ledger(session) == []
 
 
-async def test_a_type2_refusal_marks_the_card(
+async def test_a_type2_refusal_marks_the_card_and_waits_for_a_new_one(
     sessions: async_sessionmaker[AsyncSession], vault: Vault
 ) -> None:
     w = await approved(sessions, vault)
@@ -204,8 +211,12 @@ async def test_a_type2_refusal_marks_the_card(
         card = await session.get(BankCard, withdrawal.card_id)
         assert card is not None
         assert card.status is CardStatus.REJECTED_TYPE2
-        assert withdrawal.status is S.FAILED
+        assert withdrawal.status is S.AWAITING_CARD
         assert "II类账户" in (withdrawal.reason or "")
+    # Still owed: the money stays debited, nothing is returned or paid meanwhile.
+    assert await state(sessions, w) == (S.AWAITING_CARD, w.balance_after_debit)
+    await run_payouts(sessions, bank=bank, vault=vault)
+    assert bank.pay_count(w.reference) == 1
 
 
 async def test_a_pending_payment_stays_visible_until_it_settles(

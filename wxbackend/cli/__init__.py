@@ -13,6 +13,7 @@ from wxbackend.cli import (
     menu,
     outbox,
     passwords,
+    payouts,
     reconcile,
     serve,
     sim,
@@ -50,6 +51,7 @@ app.add_typer(staff.app, name="staff")
 app.add_typer(outbox.app, name="outbox")
 app.add_typer(appointments.app, name="appointments")
 app.add_typer(certificates.app, name="certificates")
+app.add_typer(payouts.app, name="payouts")
 app.command("import")(data.import_file)
 app.command("demo")(data.demo)
 app.command("worker")(worker.worker)

@@ -20,6 +20,7 @@ from wxbackend.staff.schemas import (
     ApprovalCreate,
     DecisionRead,
     DocumentsRequestCreate,
+    ParkedPayoutRead,
     QueueItemRead,
     QueueRead,
     RejectionCreate,
@@ -175,6 +176,24 @@ async def request_documents(
         withdrawal_id=withdrawal_id,
         reason=body.reason,
         documents=body.documents,
+    )
+    return DecisionRead(id=withdrawal.id, status=withdrawal.status)
+
+
+@router.get("/payouts/parked", summary="Payouts whose outcome stayed unknown (for an operator)")
+async def parked_payouts(staff: CurrentStaff, session: SessionDep) -> list[ParkedPayoutRead]:
+    return [ParkedPayoutRead.of(w) for w in await service.parked_payouts(session)]
+
+
+@router.post(
+    "/payouts/{withdrawal_id}/requery",
+    summary="Hand a parked payout back to the worker: it asks the bank once more first",
+)
+async def requery_payout(
+    withdrawal_id: RowId, staff: CurrentStaff, session: SessionDep, audit: AuditDep
+) -> DecisionRead:
+    withdrawal = await service.requery_payout(
+        session, audit=audit, staff=staff, withdrawal_id=withdrawal_id
     )
     return DecisionRead(id=withdrawal.id, status=withdrawal.status)
 

@@ -9,7 +9,12 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from wxbackend.security.masking import mask_account_no, mask_id_no, mask_name
 from wxbackend.staff.service import QueueRow, WithdrawalFile
-from wxbackend.withdraw.models import WithdrawalDocument, WithdrawalEvent, WithdrawalStatus
+from wxbackend.withdraw.models import (
+    Withdrawal,
+    WithdrawalDocument,
+    WithdrawalEvent,
+    WithdrawalStatus,
+)
 
 Note = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
@@ -161,3 +166,27 @@ class WithdrawalDetailRead(BaseModel):
 class DecisionRead(BaseModel):
     id: int
     status: WithdrawalStatus
+
+
+class ParkedPayoutRead(BaseModel):
+    """A payout whose outcome stayed unknown: for an operator to resolve."""
+
+    id: int
+    bank_reference: str
+    amount: int  # fen
+    kind: str
+    attempts: int
+    last_error: str | None
+    since: datetime
+
+    @classmethod
+    def of(cls, w: Withdrawal) -> ParkedPayoutRead:
+        return cls(
+            id=w.id,
+            bank_reference=w.bank_reference,
+            amount=w.amount,
+            kind=w.kind,
+            attempts=w.payout_attempts,
+            last_error=w.last_payout_error,
+            since=w.updated_at,
+        )

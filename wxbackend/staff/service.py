@@ -24,10 +24,11 @@ from wxbackend.security.pii import Vault
 from wxbackend.staff.auth import Staff
 from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
 from wxbackend.staff.models import StaffRole
+from wxbackend.withdraw import recovery as withdraw_recovery
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw import supplements as withdraw_supplements
 from wxbackend.withdraw import views as withdraw_views
-from wxbackend.withdraw.errors import WithdrawalNotFound
+from wxbackend.withdraw.errors import WithdrawalNotFound, WithdrawalStateChanged
 from wxbackend.withdraw.models import (
     Withdrawal,
     WithdrawalDocument,
@@ -199,6 +200,25 @@ async def request_documents(
         _audit(audit, "staff.request_documents", staff, withdrawal, refused=exc)
         raise
     _audit(audit, "staff.request_documents", staff, withdrawal)
+    return withdrawal
+
+
+async def parked_payouts(session: AsyncSession) -> list[Withdrawal]:
+    """Payouts whose outcome stayed unknown, waiting for an operator."""
+    return await withdraw_recovery.parked_payouts(session)
+
+
+async def requery_payout(
+    session: AsyncSession, *, audit: AuditTrail, staff: Staff, withdrawal_id: int
+) -> Withdrawal:
+    """Hand a parked payout back to the worker, which asks the bank once more first."""
+    withdrawal = await _withdrawal(session, withdrawal_id)
+    if not await withdraw_recovery.unpark(session, withdrawal_id, actor=staff.actor):
+        error = WithdrawalStateChanged("该笔支付不在待人工处理状态。")
+        _audit(audit, "staff.requery_payout", staff, withdrawal, refused=error)
+        raise error
+    _audit(audit, "staff.requery_payout", staff, withdrawal)
+    await session.refresh(withdrawal)
     return withdrawal
 
 

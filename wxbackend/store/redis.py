@@ -92,6 +92,11 @@ class RedisStore:
     def client(self) -> Redis:
         return self._redis
 
+    @property
+    def key_prefix(self) -> str:
+        """The deployment prefix every key carries."""
+        return self._prefix
+
     def _k(self, key: str) -> str:
         return self._prefix + key
 

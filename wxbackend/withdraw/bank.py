@@ -20,6 +20,11 @@ class BankStatus(enum.StrEnum):
     NOT_FOUND = "not_found"  # query only: the bank never received this reference
 
 
+# Refusals of the receiving account rather than of the payment (closed, frozen, name not
+# matching): the same withdrawal is paid again once the holder binds another card.
+CARD_REFUSAL_CODES = frozenset({"E1001", "E1002", "E1003"})
+
+
 @dataclass(frozen=True, slots=True)
 class BankAnswer:
     status: BankStatus

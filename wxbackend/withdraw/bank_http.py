@@ -96,6 +96,12 @@ class HttpBank:
             amount=order.amount,
         )
         status, data = await self._call("POST", "/payments", body)
+        if 400 <= status < 500:
+            # Signed, so trusted: the bank refused this order and booked nothing. Final:
+            # asking again would be refused again, so the money goes back (no retries).
+            return BankAnswer(
+                BankStatus.FAILED, str(data.get("code") or status), str(data.get("message") or "")
+            )
         if status != 200:
             raise BankUntrustedAnswer(f"payment answered HTTP {status}")
         return _answer(data)

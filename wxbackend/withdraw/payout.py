@@ -21,8 +21,10 @@ from wxbackend.db import session_scope
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import EntryType
 from wxbackend.security.pii import Vault
+from wxbackend.withdraw import recovery
 from wxbackend.withdraw import repository as repo
 from wxbackend.withdraw.bank import (
+    CARD_REFUSAL_CODES,
     BankAnswer,
     BankGateway,
     BankStatus,
@@ -38,8 +40,11 @@ S = WithdrawalStatus
 
 FAILURE_NOTES = {
     BankStatus.FAILED: "银行退回，款项已退回公积金账户",
-    BankStatus.REJECTED_TYPE2: "收款卡为II类账户，银行拒绝入账，款项已退回公积金账户",
+    BankStatus.REJECTED_TYPE2: (
+        "收款卡为II类账户，银行拒绝入账，请绑定本人其他I类借记卡，绑定后将自动重新支付"
+    ),
 }
+CARD_REFUSED_NOTE = "收款卡无法入账（{message}），请绑定本人其他I类借记卡，绑定后将自动重新支付"
 
 
 @dataclass
@@ -60,14 +65,22 @@ async def run_payouts(
     vault: Vault,
     limit: int = 20,
     lease_s: float = 120.0,
+    max_attempts: int = 6,
 ) -> PayoutReport:
-    """One pass over what is due: approved, or paying with an expired lease."""
+    """One pass over what is due: approved, or paying with an expired lease; first,
+    withdrawals that waited for a new card and now have one go back to be paid."""
     report = PayoutReport()
+    await recovery.resume_with_new_cards(sessionmaker)
     async with session_scope(sessionmaker) as session:
         due = await repo.payout_candidates(session, now=_now(), limit=limit)
     for withdrawal_id in due:
         outcome = await pay_one(
-            sessionmaker, withdrawal_id, bank=bank, vault=vault, lease_s=lease_s
+            sessionmaker,
+            withdrawal_id,
+            bank=bank,
+            vault=vault,
+            lease_s=lease_s,
+            max_attempts=max_attempts,
         )
         if outcome is BankStatus.PAID:
             report.paid.append(withdrawal_id)
@@ -85,8 +98,13 @@ async def pay_one(
     bank: BankGateway,
     vault: Vault,
     lease_s: float = 120.0,
+    max_attempts: int = 6,
 ) -> BankStatus | None:
-    """One attempt at one withdrawal; None when another worker holds it."""
+    """One attempt at one withdrawal; None when another worker holds it.
+
+    An outcome still unknown after `max_attempts` (no answer, or one we cannot trust)
+    parks the withdrawal for an operator instead of asking forever.
+    """
     now = _now()
     async with session_scope(sessionmaker) as session:
         if not await repo.claim_for_payout(
@@ -97,11 +115,17 @@ async def pay_one(
         assert withdrawal is not None  # noqa: S101 - just claimed in this transaction
         order = await _order(session, vault, withdrawal)
         first_attempt = withdrawal.payout_attempts == 1
+        attempts = withdrawal.payout_attempts
+        if first_attempt:
+            await record(session, withdrawal_id, from_status=S.APPROVED, to=S.PAYING, actor=SYSTEM)
     try:
         answer = await _ask_bank(bank, order, first_attempt=first_attempt)
-    except BankUnreachable as exc:
+    except BankUnreachable as exc:  # no answer, or one not signed with our key
         log.warning("payout.unknown", withdrawal_id=withdrawal_id, error=type(exc).__name__)
         async with session_scope(sessionmaker) as session:
+            if attempts >= max_attempts:
+                await recovery.park(session, withdrawal_id, attempts=attempts)
+                return BankStatus.PENDING
             await repo.move(
                 session,
                 withdrawal_id,
@@ -146,6 +170,8 @@ async def apply_answer(
             raise RuntimeError(f"withdrawal {withdrawal_id} vanished")
         if answer.status is BankStatus.PAID:
             await _paid(session, withdrawal)
+        elif card_refused(answer):
+            await _awaiting_card(session, withdrawal, answer)
         elif answer.status in FAILURE_NOTES:
             await _failed(session, withdrawal, answer)
         else:
@@ -177,8 +203,36 @@ async def _paid(session: AsyncSession, withdrawal: Withdrawal) -> None:
     await session.flush()
 
 
+def card_refused(answer: BankAnswer) -> bool:
+    """The bank refused the card, not the payment: another card of the holder will do."""
+    return answer.status is BankStatus.REJECTED_TYPE2 or (
+        answer.status is BankStatus.FAILED and answer.code in CARD_REFUSAL_CODES
+    )
+
+
+async def _awaiting_card(session: AsyncSession, withdrawal: Withdrawal, answer: BankAnswer) -> None:
+    """The money stays debited and owed: paid again, once, to the next card bound."""
+    if answer.status is BankStatus.REJECTED_TYPE2:
+        note = FAILURE_NOTES[BankStatus.REJECTED_TYPE2]
+    else:
+        note = CARD_REFUSED_NOTE.format(message=answer.message or answer.code)
+    if not await repo.move(
+        session, withdrawal.id, from_statuses=(S.PAYING,), to=S.AWAITING_CARD, reason=note
+    ):
+        return
+    await record(
+        session, withdrawal.id, from_status=S.PAYING, to=S.AWAITING_CARD, actor=SYSTEM, note=note
+    )
+    await tell_applicant(session, withdrawal, "withdrawal_failed", reason=note[:20])
+    if answer.status is BankStatus.REJECTED_TYPE2:
+        await cards.mark_refused_as_type2(session, withdrawal.card_id)
+    await session.flush()
+
+
 async def _failed(session: AsyncSession, withdrawal: Withdrawal, answer: BankAnswer) -> None:
     note = FAILURE_NOTES[answer.status]
+    if answer.code:
+        note = f"银行拒绝受理（{answer.code}），款项已退回公积金账户"
     if not await repo.move(
         session, withdrawal.id, from_statuses=(S.PAYING,), to=S.FAILED, reason=note
     ):
@@ -194,6 +248,4 @@ async def _failed(session: AsyncSession, withdrawal: Withdrawal, answer: BankAns
         ref=f"withdrawal:{withdrawal.id}",
         memo=note,
     )
-    if answer.status is BankStatus.REJECTED_TYPE2:
-        await cards.mark_refused_as_type2(session, withdrawal.card_id)
     await session.flush()

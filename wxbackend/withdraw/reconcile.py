@@ -21,7 +21,8 @@ from wxbackend.withdraw import repository as repo
 from wxbackend.withdraw.bank import BankStatus, StatementEntry
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 
-_REFERENCE = re.compile(r"^WD(\d{12})$")  # Withdrawal.bank_reference
+# Withdrawal.bank_reference: WD<id>, then WD<id>R<n> for the n-th new card after a refusal.
+_REFERENCE = re.compile(r"^WD(\d{12})(?:R(\d{1,4}))?$")
 # withdrawal.id is a 32-bit integer column: a larger "id" in a reference cannot be ours,
 # and PostgreSQL would refuse it as a query parameter.
 _MAX_ID = 2**31 - 1
@@ -58,9 +59,11 @@ class ReconcileReport:
 # Which of our states agree with each outcome the bank booked.
 _AGREES: dict[BankStatus, frozenset[WithdrawalStatus]] = {
     BankStatus.PAID: frozenset({WithdrawalStatus.PAID}),
-    BankStatus.FAILED: frozenset({WithdrawalStatus.FAILED}),
-    BankStatus.REJECTED_TYPE2: frozenset({WithdrawalStatus.FAILED}),
+    BankStatus.FAILED: frozenset({WithdrawalStatus.FAILED, WithdrawalStatus.AWAITING_CARD}),
+    BankStatus.REJECTED_TYPE2: frozenset({WithdrawalStatus.FAILED, WithdrawalStatus.AWAITING_CARD}),
 }
+# An earlier round's refusal (the card refused, the money then paid to a new card).
+_EARLIER_ROUND_REFUSALS = frozenset({BankStatus.FAILED, BankStatus.REJECTED_TYPE2})
 
 
 def withdrawal_id_of(reference: str) -> int | None:
@@ -85,6 +88,18 @@ async def reconcile(
     return compare(statement, {w.bank_reference: w for w in ours}, day=day)
 
 
+def earlier_round(reference: str, ours: dict[str, Withdrawal]) -> Withdrawal | None:
+    """Our withdrawal when `reference` is one of its earlier rounds (a refused card)."""
+    match = _REFERENCE.match(reference)
+    if match is None:
+        return None
+    number, round_no = int(match.group(1)), int(match.group(2) or 0)
+    for mine in ours.values():
+        if mine.id == number and round_no < mine.payout_round:
+            return mine
+    return None
+
+
 def compare(
     statement: Sequence[StatementEntry], ours: dict[str, Withdrawal], *, day: date
 ) -> ReconcileReport:
@@ -94,6 +109,10 @@ def compare(
     for entry in statement:
         seen.add(entry.reference)
         mine = ours.get(entry.reference)
+        refused_before = entry.status in _EARLIER_ROUND_REFUSALS
+        if mine is None and refused_before and earlier_round(entry.reference, ours) is not None:
+            report.matched += 1
+            continue
         if mine is None:
             report.mismatches.append(
                 Mismatch(

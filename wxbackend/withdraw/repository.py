@@ -167,6 +167,15 @@ async def payout_candidates(session: AsyncSession, *, now: datetime, limit: int)
     return list(rows.all())
 
 
+async def withdrawals_in(
+    session: AsyncSession, status: WithdrawalStatus, *, limit: int = 200
+) -> Sequence[Withdrawal]:
+    result = await session.scalars(
+        select(Withdrawal).where(Withdrawal.status == status).order_by(Withdrawal.id).limit(limit)
+    )
+    return result.all()
+
+
 async def add(session: AsyncSession, row: object) -> None:
     session.add(row)
     await session.flush()
