@@ -26,12 +26,13 @@ async def test_concurrent_approvals_never_overdraw(engine: AsyncEngine, vault: V
         balance = account.balance
         amount = balance // 4 + 1  # three fit, the fourth cannot
         ids = []
-        for _ in range(12):
+        # One open application per kind and account: four kinds, each under review.
+        for kind in ("rent", "purchase", "illness", "loan_repayment"):
             withdrawal = Withdrawal(
                 account_id=account.id,
                 card_id=card.id,
-                kind="illness",
-                kind_name="重大疾病提取",
+                kind=kind,
+                kind_name=kind,
                 amount=amount,
                 status=WithdrawalStatus.UNDER_REVIEW,
                 applied_on=clock.today_in_china(),

@@ -55,16 +55,39 @@ def yearly_interest(
     inside the year, each counted from its own day.
     """
     start, end = deposit_year(year)
+    return interest_between(
+        opening_balance=opening_balance,
+        movements=movements,
+        start=start,
+        end=end + timedelta(days=1),
+        rate_bp=rate_bp,
+    )
+
+
+def interest_between(
+    *,
+    opening_balance: int,
+    movements: Iterable[tuple[date, int]],
+    start: date,
+    end: date,
+    rate_bp: int,
+) -> int:
+    """Interest on the daily balances of the days [start, end), by balance products.
+
+    `opening_balance` is the balance at the start of `start`; each movement counts from
+    its own value date. A year's interest is [1 July, 1 July); a closing account's is
+    [1 July, closing day): the money leaves on the closing day.
+    """
     product = 0  # fen-days
     balance = opening_balance
     cursor = start
     for day, amount in sorted(movements):
-        if day < start or day > end:
-            raise ValueError(f"movement on {day} outside deposit year {year}")
+        if day < start or day >= end:
+            raise ValueError(f"movement on {day} outside [{start}, {end})")
         product += balance * (day - cursor).days
         balance += amount
         cursor = day
-    product += balance * ((end - cursor).days + 1)
+    product += balance * (end - cursor).days
     return round_fen(Decimal(product) * rate_bp / 10_000 / DAYS_PER_YEAR)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.cards import service as cards
 from wxbackend.cards.models import BankCard
+from wxbackend.clock import today_in_china
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import EntryType, FundAccount
 from wxbackend.security.pii import Vault
@@ -166,7 +167,19 @@ async def documents_complete(
 async def approve(
     session: AsyncSession, withdrawal: Withdrawal, *, actor: str, note: str | None = None
 ) -> None:
-    """Approve and debit in one transaction; refused without a balance to cover it."""
+    """Approve and debit in one transaction; refused without a balance to cover it.
+
+    A closing withdrawal first posts the closing interest (销户结息) up to today, then
+    takes the whole balance, interest included, under the account's row lock.
+    """
+    values: dict[str, object] = {}
+    value_date = withdrawal.applied_on
+    if withdrawal.closes_account:
+        value_date = today_in_china()  # the closing day: interest runs up to it
+        await fund.lock_account(session, withdrawal.account_id)
+        await fund.post_closing_interest(session, account_id=withdrawal.account_id, on=value_date)
+        account = await fund.lock_account(session, withdrawal.account_id)
+        values["amount"] = account.balance
     await transition(
         session,
         withdrawal,
@@ -174,13 +187,14 @@ async def approve(
         to=S.APPROVED,
         actor=actor,
         note=note,
+        **values,
     )
     await fund.post_entry(
         session,
         account_id=withdrawal.account_id,
         entry_type=EntryType.WITHDRAWAL,
         amount=-withdrawal.amount,
-        value_date=withdrawal.applied_on,
+        value_date=value_date,
         ref=f"withdrawal:{withdrawal.id}",
         memo=f"提取 {withdrawal.kind}",
     )
