@@ -90,7 +90,8 @@ async def test_closing_pays_interest_and_balance_once_through_a_worker_kill(
     again = await run_payouts(sessions, bank=bank, vault=vault)
     assert withdrawal.id in report.paid
     assert withdrawal.id not in again.paid
-    assert bank.calls == [("query", withdrawal.bank_reference)]  # asked, never paid twice
+    ours = [call for call in bank.calls if call[1] == withdrawal.bank_reference]
+    assert ours == [("query", withdrawal.bank_reference)]  # asked, never paid twice
     assert dying.pay_count(withdrawal.bank_reference) == 1
     assert bank.payments[withdrawal.bank_reference].order.amount == OPENING + interest
 

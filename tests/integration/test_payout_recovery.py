@@ -106,9 +106,9 @@ async def test_an_unknown_outcome_is_parked_after_the_last_attempt_then_requerie
     async with sessions() as session:
         assert [x.id for x in await recovery.parked_payouts(session)] == [w.id]
     # Nothing asks the bank while it is parked.
-    calls = len(bank.calls)
+    calls = bank.calls.count(("query", w.reference)) + bank.pay_count(w.reference)
     await run_payouts(sessions, bank=bank, vault=vault, max_attempts=3)
-    assert len(bank.calls) == calls
+    assert bank.calls.count(("query", w.reference)) + bank.pay_count(w.reference) == calls
 
     async with session_scope(sessions) as session:
         assert await recovery.unpark(session, w.id, actor="operator:test") is True
@@ -116,7 +116,9 @@ async def test_an_unknown_outcome_is_parked_after_the_last_attempt_then_requerie
     report = await run_payouts(sessions, bank=bank, vault=vault, max_attempts=3)
     # The bank never saw the reference (every call failed): asked first, then paid once.
     assert w.id in report.paid
-    assert bank.calls[-2:] == [("query", w.reference), ("pay", w.reference)]
-    assert list(bank.payments) == [w.reference]
+    ours = [call for call in bank.calls if call[1] == w.reference]
+    assert ours[-2:] == [("query", w.reference), ("pay", w.reference)]
+    assert bank.pay_count(w.reference) == 2  # the first, which never reached it, and this one
+    assert w.reference in bank.payments
     assert bank.payments[w.reference].order.amount == w.amount
     assert await state(sessions, w) == (S.PAID, w.balance_after_debit)

@@ -81,8 +81,9 @@ def test_purchase_allows_sealed_accounts_and_the_whole_balance() -> None:
 
 def test_loan_repayment_needs_an_active_loan_without_overdue() -> None:
     assert "正在还款的公积金贷款" in (why("loan_repayment") or "")
-    with_loan = replace(HEALTHY, has_active_loan=True)
+    with_loan = replace(HEALTHY, has_active_loan=True, loan_principal_left=100_000)
     assert why("loan_repayment", with_loan) is None
+    assert "剩余本金" in (why("loan_repayment", with_loan, amount=100_001) or "")
     overdue = replace(with_loan, has_overdue_loan=True)
     assert "逾期" in (why("loan_repayment", overdue) or "")
 

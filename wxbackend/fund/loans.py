@@ -11,6 +11,7 @@ from wxbackend.fund import calc
 from wxbackend.fund import repository as repo
 from wxbackend.fund.models import (
     Loan,
+    LoanStatus,
     RepaymentMethod,
     RepaymentSchedule,
     RepaymentStatus,
@@ -87,5 +88,56 @@ async def add_loan(
     )
     await repo.add_schedule(
         session, schedule_rows(plan, loan_id=loan.id, today=today, overdue_periods=overdue_periods)
+    )
+    return loan
+
+
+async def outstanding_principal(session: AsyncSession, account_id: int) -> int:
+    """What is left to repay on the account's active loan (0 without one)."""
+    return await repo.outstanding_principal(session, account_id)
+
+
+async def prepay_principal(session: AsyncSession, *, account_id: int, amount: int) -> Loan:
+    """冲还贷: `amount` repays principal; the unpaid periods are planned again on the rest.
+
+    The term stays, so every later instalment gets smaller; repaying all of it settles
+    the loan. The loan row is locked for the caller's transaction.
+    """
+    loan = await repo.active_loan_locked(session, account_id)
+    if loan is None:
+        raise Conflict("未查询到正在还款的公积金贷款。")
+    unpaid = list(await repo.unpaid_periods(session, loan.id))
+    outstanding = sum(p.principal for p in unpaid)
+    if amount <= 0 or amount > outstanding:
+        raise Conflict("冲还贷金额不能超过贷款剩余本金。")
+    first = unpaid[0]
+    await repo.delete_rows(session, unpaid)
+    rest = outstanding - amount
+    if rest == 0:
+        loan.status = LoanStatus.SETTLED
+        await session.flush()
+        return loan
+    plan = calc.repayment_plan(
+        principal=rest,
+        annual_rate_bp=loan.annual_rate_bp,
+        term_months=len(unpaid),
+        method=loan.method,
+        start_date=calc.add_months(first.due_date, -1),
+    )
+    await repo.add_schedule(
+        session,
+        [
+            RepaymentSchedule(
+                loan_id=loan.id,
+                period_no=first.period_no + inst.period_no - 1,
+                due_date=inst.due_date,
+                principal=inst.principal,
+                interest=inst.interest,
+                remaining_principal=inst.remaining_principal,
+                status=RepaymentStatus.DUE,
+                paid_on=None,
+            )
+            for inst in plan
+        ],
     )
     return loan

@@ -320,3 +320,46 @@ async def loan_flags(session: AsyncSession, account_id: int) -> tuple[bool, bool
         .limit(1)
     )
     return active is not None, overdue is not None
+
+
+async def active_loan_locked(session: AsyncSession, account_id: int) -> Loan | None:
+    """The account's active loan, its row locked until the transaction ends."""
+    return await session.scalar(
+        select(Loan)
+        .where(Loan.account_id == account_id, Loan.status == LoanStatus.ACTIVE)
+        .order_by(Loan.id)
+        .limit(1)
+        .with_for_update()
+    )
+
+
+async def unpaid_periods(session: AsyncSession, loan_id: int) -> Sequence[RepaymentSchedule]:
+    result = await session.scalars(
+        select(RepaymentSchedule)
+        .where(
+            RepaymentSchedule.loan_id == loan_id,
+            RepaymentSchedule.status != RepaymentStatus.PAID,
+        )
+        .order_by(RepaymentSchedule.period_no)
+    )
+    return result.all()
+
+
+async def outstanding_principal(session: AsyncSession, account_id: int) -> int:
+    """Principal not yet repaid on the account's active loans."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(RepaymentSchedule.principal), 0))
+        .join(Loan, Loan.id == RepaymentSchedule.loan_id)
+        .where(
+            Loan.account_id == account_id,
+            Loan.status == LoanStatus.ACTIVE,
+            RepaymentSchedule.status != RepaymentStatus.PAID,
+        )
+    )
+    return int(total or 0)
+
+
+async def delete_rows(session: AsyncSession, rows: Sequence[object]) -> None:
+    for row in rows:
+        await session.delete(row)
+    await session.flush()

@@ -23,7 +23,7 @@ from wxbackend.withdraw.rules import (
     Rule,
     RuleBook,
     kind_names,
-    max_withdrawable,
+    max_for,
     refusal,
 )
 
@@ -73,6 +73,9 @@ async def account_facts(session: AsyncSession, vault: Vault, account: FundAccoun
         closing_filed=await repo.closing_filed(session, account.id),
         retirement_day=earliest_retirement_day(birth[1], birth[0]) if birth else None,
         other_open_account=await fund.has_other_normal_account(session, account),
+        loan_principal_left=await fund_loans.outstanding_principal(session, account.id)
+        if has_loan
+        else 0,
     )
 
 
@@ -80,7 +83,7 @@ def judge(rules: RuleBook, rule: Rule, facts: AccountFacts, *, today: date) -> K
     return KindEligibility(
         rule=rule,
         refusal=refusal(rule, facts, today=today, names=kind_names(rules)),
-        max_amount=max_withdrawable(rule, facts.balance),
+        max_amount=max_for(rule, facts),
     )
 
 

@@ -75,7 +75,8 @@ class Withdrawal(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("fund_account.id"), index=True)
-    card_id: Mapped[int] = mapped_column(ForeignKey("bank_card.id"))
+    # None: the money repays the holder's fund loan (冲还贷), no card is paid.
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("bank_card.id"))
     kind: Mapped[str] = mapped_column(String(24))  # a rule name from the rules file
     kind_name: Mapped[str] = mapped_column(String(32))  # its Chinese name when filed
     amount: Mapped[int] = mapped_column(BigInteger)

@@ -147,7 +147,7 @@ async def _ask_bank(bank: BankGateway, order: PaymentOrder, *, first_attempt: bo
 
 
 async def _order(session: AsyncSession, vault: Vault, withdrawal: Withdrawal) -> PaymentOrder:
-    card = await cards.get_card(session, withdrawal.card_id)
+    card = await cards.get_card(session, withdrawal.card_id) if withdrawal.card_id else None
     account = await fund.get_account(session, withdrawal.account_id)
     if card is None or account is None:
         raise RuntimeError(f"withdrawal {withdrawal.id} lost its card or account")
@@ -196,7 +196,9 @@ async def _paid(session: AsyncSession, withdrawal: Withdrawal) -> None:
         session,
         withdrawal,
         "withdrawal_paid",
-        bank_card=await cards.card_label(session, withdrawal.card_id),
+        bank_card=await cards.card_label(session, withdrawal.card_id)
+        if withdrawal.card_id
+        else "本人银行卡",
     )
     if withdrawal.closes_account:
         await fund.close_account(session, withdrawal.account_id, on=_now().date())
@@ -224,7 +226,7 @@ async def _awaiting_card(session: AsyncSession, withdrawal: Withdrawal, answer: 
         session, withdrawal.id, from_status=S.PAYING, to=S.AWAITING_CARD, actor=SYSTEM, note=note
     )
     await tell_applicant(session, withdrawal, "withdrawal_failed", reason=note[:20])
-    if answer.status is BankStatus.REJECTED_TYPE2:
+    if answer.status is BankStatus.REJECTED_TYPE2 and withdrawal.card_id:
         await cards.mark_refused_as_type2(session, withdrawal.card_id)
     await session.flush()
 

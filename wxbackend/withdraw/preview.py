@@ -19,6 +19,11 @@ from wxbackend.withdraw.service import rule_for
 
 def next_steps(rule: Rule, rules: RuleBook) -> str:
     """What happens after the depositor confirms, in their words."""
+    if rule.pays_into == "loan":
+        return (
+            "提交后即时审核，通过后直接归还您的公积金贷款本金（不转入银行卡），"
+            "还款计划随之重新计算。"
+        )
     if rule.documents:
         names = "、".join(rules.document_names[d] for d in rule.documents)
         step = f"提交后请上传{names}；材料齐全后由中心在3个工作日内审核，通过后转入上述银行卡。"
@@ -49,9 +54,12 @@ async def preview(
     )
     if reason:
         raise WithdrawalRefused(reason)
-    card = await cards.active_card(session, account.id)
-    if card is None:
-        raise NoActiveCard()
+    paid_to = "公积金贷款（冲还本金）"
+    if rule.pays_into == "card":
+        card = await cards.active_card(session, account.id)
+        if card is None:
+            raise NoActiveCard()
+        paid_to = card.masked
     wanted = account.balance if rule.closes_account or amount is None else amount
     return ApplicationPreview(
         kind=rule.kind,
@@ -59,7 +67,7 @@ async def preview(
         amount=wanted,
         amount_text=format_yuan(wanted),
         amount_input=None if rule.closes_account else f"{wanted // 100}.{wanted % 100:02d}",
-        card=card.masked,
+        card=paid_to,
         closes_account=rule.closes_account,
         next_steps=next_steps(rule, rules),
     )

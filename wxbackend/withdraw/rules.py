@@ -39,6 +39,8 @@ class Rule(BaseModel):
     age_rule: Literal["none", "statutory"] = "none"
     # Never open at the same time as an application of another kind (closing kinds are).
     exclusive: bool = False
+    # "loan": 冲还贷, the money repays the holder's own fund loan's principal, no card.
+    pays_into: Literal["card", "loan"] = "card"
 
     @model_validator(mode="after")
     def _closing_takes_everything(self) -> Rule:
@@ -108,6 +110,7 @@ class AccountFacts:
     closing_filed: bool  # a closing withdrawal was filed and not refused or withdrawn
     retirement_day: date | None  # the earliest statutory retirement day, from the ID number
     other_open_account: bool  # another account of the same person is being paid into
+    loan_principal_left: int = 0  # fen still owed on the holder's active fund loan
 
 
 def months_between(start: date, end: date) -> int:
@@ -198,6 +201,9 @@ def amount_refusal(rule: Rule, facts: AccountFacts, *, amount: int | None) -> st
         return f"提取金额超过账户余额（当前余额{format_yuan(facts.balance)}）。"
     if rule.max_amount_fen is not None and amount > rule.max_amount_fen:
         return f"{rule.name}单次最多可提取{rule.max_amount_fen // 100}元。"
+    if rule.pays_into == "loan" and amount > facts.loan_principal_left:
+        left = format_yuan(facts.loan_principal_left)
+        return f"冲还贷金额不能超过贷款剩余本金{left}。"
     return None
 
 
@@ -206,3 +212,9 @@ def max_withdrawable(rule: Rule, balance: int) -> int:
     if rule.closes_account or rule.max_amount_fen is None:
         return balance
     return min(balance, rule.max_amount_fen)
+
+
+def max_for(rule: Rule, facts: AccountFacts) -> int:
+    """The most this kind can take for this holder now."""
+    most = max_withdrawable(rule, facts.balance)
+    return min(most, facts.loan_principal_left) if rule.pays_into == "loan" else most

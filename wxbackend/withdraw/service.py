@@ -14,7 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.cards import service as cards
 from wxbackend.cards.models import BankCard
-from wxbackend.clock import today_in_china
+from wxbackend.clock import now, today_in_china
+from wxbackend.fund import loans as fund_loans
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import EntryType, FundAccount
 from wxbackend.security.pii import Vault
@@ -119,12 +120,14 @@ async def apply(
     )
     if reason:
         raise WithdrawalRefused(reason)
-    card = await cards.active_card(session, locked.id)
-    if card is None:
-        raise NoActiveCard()
+    card = None
+    if rule.pays_into == "card":
+        card = await cards.active_card(session, locked.id)
+        if card is None:
+            raise NoActiveCard()
     withdrawal = Withdrawal(
         account_id=locked.id,
-        card_id=card.id,
+        card_id=card.id if card else None,
         kind=kind,
         kind_name=rule.name,
         amount=locked.balance if rule.closes_account or amount is None else amount,
@@ -198,9 +201,31 @@ async def approve(
         ref=f"withdrawal:{withdrawal.id}",
         memo=f"提取 {withdrawal.kind}",
     )
-    if actor != SYSTEM:
+    if withdrawal.card_id is None:
+        await _repay_loan(session, withdrawal)
+    elif actor != SYSTEM:
         # An automatic approval is answered on the spot; a reviewer's comes later.
         await tell_applicant(session, withdrawal, "withdrawal_approved")
+
+
+LOAN_NOTE = "已转入公积金贷款，冲还本金"
+
+
+async def _repay_loan(session: AsyncSession, withdrawal: Withdrawal) -> None:
+    """冲还贷: the debited amount repays the loan's principal at once; no bank, no card."""
+    await fund_loans.prepay_principal(
+        session, account_id=withdrawal.account_id, amount=withdrawal.amount
+    )
+    await transition(
+        session,
+        withdrawal,
+        from_statuses=(S.APPROVED,),
+        to=S.PAID,
+        actor=SYSTEM,
+        note=LOAN_NOTE,
+        paid_at=now(),
+    )
+    await tell_applicant(session, withdrawal, "withdrawal_paid", bank_card="公积金贷款")
 
 
 async def reject(session: AsyncSession, withdrawal: Withdrawal, *, actor: str, reason: str) -> None:
@@ -268,6 +293,9 @@ async def get_withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawa
 
 
 async def card_of(session: AsyncSession, withdrawal: Withdrawal) -> BankCard | None:
+    """The card paid; None for a loan repayment (冲还贷)."""
+    if withdrawal.card_id is None:
+        return None
     return await cards.get_card(session, withdrawal.card_id)
 
 

@@ -19,6 +19,8 @@ from wxbackend.withdraw.schemas import (
     status_word,
 )
 
+LOAN_LABEL = "公积金贷款（冲还本金）"  # where a 冲还贷 withdrawal goes instead of a card
+
 
 async def missing_documents(
     session: AsyncSession, rules: RuleBook, withdrawal: Withdrawal
@@ -42,7 +44,7 @@ async def status_name(session: AsyncSession, rules: RuleBook, withdrawal: Withdr
 async def withdrawal_view(
     session: AsyncSession, rules: RuleBook, withdrawal: Withdrawal, *, events: bool = True
 ) -> WithdrawalRead:
-    card = await cards.get_card(session, withdrawal.card_id)
+    card = await cards.get_card(session, withdrawal.card_id) if withdrawal.card_id else None
     missing = [
         DocumentKindRead(kind=d, name=rules.document_names[d])
         for d in await missing_documents(session, rules, withdrawal)
@@ -78,7 +80,9 @@ async def withdrawal_view(
         status=withdrawal.status,
         status_name=status_word(withdrawal.status, documents_missing=bool(missing)),
         reason=withdrawal.reason,
-        card=card.masked if card else "",
+        card=card.masked
+        if card
+        else ("公积金贷款（冲还本金）" if withdrawal.card_id is None else ""),
         closes_account=withdrawal.closes_account,
         applied_on=withdrawal.applied_on,
         paid_at=withdrawal.paid_at,

@@ -11,6 +11,7 @@ Create Date: 2026-12-02 05:00:00
 - Statuses `needs_documents` (the reviewer asked for more documents), `awaiting_card`
   (the bank refused the card: paid again once a new one is bound) and `parked` (the
   outcome stayed unknown: an operator decides).
+- `card_id` may be empty: a loan-repayment withdrawal (冲还贷) pays into the loan.
 - `payout_round` gives a re-payment to a new card its own bank reference;
   `requested_documents` holds the kinds a reviewer asked for.
 """
@@ -54,6 +55,7 @@ def upgrade() -> None:
             sa.Column("payout_round", sa.Integer(), nullable=False, server_default="0")
         )
         batch_op.add_column(sa.Column("requested_documents", sa.String(200), nullable=True))
+        batch_op.alter_column("card_id", existing_type=sa.Integer(), nullable=True)
         batch_op.alter_column(
             "status", existing_type=_status(_BEFORE), type_=_status(_AFTER), existing_nullable=False
         )
@@ -82,5 +84,6 @@ def downgrade() -> None:
         batch_op.alter_column(
             "status", existing_type=_status(_AFTER), type_=_status(_BEFORE), existing_nullable=False
         )
+        batch_op.alter_column("card_id", existing_type=sa.Integer(), nullable=False)
         batch_op.drop_column("requested_documents")
         batch_op.drop_column("payout_round")
