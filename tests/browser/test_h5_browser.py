@@ -129,6 +129,11 @@ async def test_h5_signup_to_paid_rent_withdrawal_in_chromium(
         await page.fill("#f-amount", "1500.00")
         await shot("withdrawal-apply")
         await page.click("#apply-submit")
+        await page.wait_for_selector("#confirm-summary")
+        assert await page.inner_text("#confirm-amount") == "¥1,500.00"
+        await page.fill("#f-password", PASSWORD)
+        await shot("withdrawal-confirm")
+        await page.click("#confirm-submit")
         await page.wait_for_url(re.compile(r".*/h5/withdrawals/\d+$"))
         assert "已到账" not in await page.inner_text("#status")
         await shot("withdrawal-approved")
@@ -151,4 +156,4 @@ async def test_h5_signup_to_paid_rent_withdrawal_in_chromium(
         raise
     finally:
         await context.close()
-    assert len(shot.taken) == 15
+    assert len(shot.taken) == 16

@@ -14,7 +14,7 @@ from wxbackend.fund import service as fund
 
 REJECTED_TYPE2_EXPLAINED = (
     "收款银行退回了转入该卡的提取资金：该卡是II类（或III类）账户，不能接收提取资金。"
-    "请绑定您本人的其他I类借记卡后再申请提取。"
+    "请绑定您本人的其他I类借记卡：被退回的提取款项将自动转入新卡，无需重新申请。"
 )
 
 
