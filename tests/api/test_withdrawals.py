@@ -304,19 +304,29 @@ async def test_the_precheck_lists_what_is_allowed_with_its_limit(world: World) -
     assert response.json()["code"] == "withdrawal.no_card"
 
 
-def _born_to_retire_on(day: date, sex_digit: int) -> str:
-    """An ID number whose holder reaches the statutory retirement age exactly on `day`."""
+def _either_side_of_retiring(today: date, sex_digit: int) -> tuple[str, str, date, date]:
+    """(who reached the statutory age most recently, by today; who reaches it next, after
+    today; those two days). With the phased schedule some days nobody retires, so these
+    are the nearest people on either side of today (tests/unit has the exact day before
+    and day of for each cohort)."""
     from wxbackend.withdraw.retirement import born_and_sex, earliest_retirement_day
 
-    candidate = day - timedelta(days=365 * 70)
-    while candidate < day:
+    due: tuple[date, str] | None = None
+    early: tuple[date, str] | None = None
+    candidate = today - timedelta(days=365 * 66)
+    while candidate < today - timedelta(days=365 * 49):
         id_no = make_id_no("510104", candidate, 100 + sex_digit)
         born, sex = born_and_sex(id_no) or (candidate, None)
         assert sex is not None
-        if earliest_retirement_day(sex, born) == day:
-            return id_no
+        day = earliest_retirement_day(sex, born)
+        if day <= today and (due is None or day > due[0]):
+            due = (day, id_no)
+        if day > today and (early is None or day < early[0]):
+            early = (day, id_no)
         candidate += timedelta(days=1)
-    raise AssertionError(f"nobody retires on {day}")
+    assert due is not None
+    assert early is not None
+    return due[1], early[1], due[0], early[0]
 
 
 @pytest.mark.parametrize(("sex_digit", "who"), [(1, "man"), (2, "woman worker")])
@@ -324,11 +334,15 @@ async def test_retirement_opens_on_the_day_of_the_statutory_age(
     world: World, sex_digit: int, who: str
 ) -> None:
     today = clock.today_in_china()
-    due = await applicant(world, id_no=_born_to_retire_on(today, sex_digit))
-    early = await applicant(world, id_no=_born_to_retire_on(today + timedelta(days=1), sex_digit))
+    due_id, early_id, due_day, early_day = _either_side_of_retiring(today, sex_digit)
+    assert due_day <= today < early_day
+    due = await applicant(world, id_no=due_id)
+    early = await applicant(world, id_no=early_id)
     refused = await _apply(world, early, {"kind": "retirement"})
     assert refused.status_code == 422, who
-    assert "尚未达到法定退休年龄" in refused.json()["message"]
+    message = refused.json()["message"]
+    assert "尚未达到法定退休年龄" in message
+    assert f"{early_day.year}年{early_day.month}月{early_day.day}日" in message
     accepted = await _apply(world, due, {"kind": "retirement"})
     assert accepted.status_code == 201, accepted.text
     body = accepted.json()
@@ -342,11 +356,12 @@ async def test_leaving_the_city_opens_after_six_months_sealed(world: World) -> N
     from wxbackend.withdraw.retirement import add_months
 
     today = clock.today_in_china()
+    # The last sealing day that makes six calendar months by today, and the day after it
+    # (5 months and 29-30 days; month ends clamp: 30 August + 6 months = 28/29 February).
+    around = [add_months(today, -6) + timedelta(days=n) for n in range(-4, 5)]
+    enough_on = max(d for d in around if add_months(d, 6) <= today)
     short, enough = await applicant(world), await applicant(world)
-    for who, sealed_on in (
-        (short, add_months(today, -6) + timedelta(days=1)),  # 5 months and 29-30 days
-        (enough, add_months(today, -6)),
-    ):
+    for who, sealed_on in ((short, enough_on + timedelta(days=1)), (enough, enough_on)):
         async with session_scope(world.sessionmaker) as session:
             await session.execute(
                 update(FundAccount)
