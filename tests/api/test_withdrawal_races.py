@@ -170,9 +170,18 @@ async def test_two_app_servers_on_one_database_accept_one(
         )
     else:
         shared = store
+    # Requests queue behind the account's lock for seconds: keep idle connections open
+    # longer than that, or the server closes one as the client reuses it (ReadError).
+    keep_open = {"timeout_keep_alive": 120}
     with (
-        live_app(serving, gateways=gateways, store=shared) as (first_url, _),
-        live_app(serving, gateways=gateways, store=shared) as (second_url, _),
+        live_app(serving, gateways=gateways, store=shared, uvicorn_options=keep_open) as (
+            first_url,
+            _,
+        ),
+        live_app(serving, gateways=gateways, store=shared, uvicorn_options=keep_open) as (
+            second_url,
+            _,
+        ),
     ):
         limits = httpx.Limits(max_connections=PARALLEL)
         async with (
