@@ -1,7 +1,7 @@
 """Withdrawal rules held by the schema; 补件, waiting for a new card, parked payouts
 
 Revision ID: 0006
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-02 05:00:00
 
 - Partial unique indexes: one open application per kind and account, and one open
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0006"
-down_revision: str | None = "0005"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
