@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 import structlog
 from fastapi import FastAPI, Request
@@ -153,17 +154,18 @@ def create_app(
     app.state.gateways_override = gateways
     # Outermost first: headers on every answer, then request id and error answers
     # (500/503 rendered here, with the id still bound), then the body cap.
+    error_pages = partial(error_page, centre=settings.centre)
     app.add_middleware(
         BodyLimitMiddleware,
         body_bytes=settings.server.max_body_bytes,
         upload_bytes=settings.withdraw.max_document_bytes + 64 * 1024,
         exempt=(CALLBACK_PATH,),
-        html_error_page=error_page,
+        html_error_page=error_pages,
     )
     app.add_middleware(
         RequestContextMiddleware,
         trusted_proxies=settings.server.trusted_proxies,
-        html_error_page=error_page,
+        html_error_page=error_pages,
     )
     app.add_middleware(SecurityHeadersMiddleware, hsts=settings.env == "production")
     app.add_exception_handler(DomainError, _domain_error)

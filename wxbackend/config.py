@@ -93,8 +93,36 @@ class TencentCloudSettings(BaseModel):
     protocol: Literal["http", "https"] = "http"
     faceid_rule_id: str = "1"
     sms_sdk_app_id: str = "1400000000"
-    sms_sign_name: str = "示范市公积金"
+    # The SMS signature (签名) is the centre's: settings.centre.sms_sign.
     sms_template_id: str = "100001"
+
+
+_PHONE_SHAPE = r"^[0-9][0-9-]{2,19}$"
+
+
+class CentreSettings(BaseModel):
+    """The centre's public profile: every reply, page, statement and SMS reads it here."""
+
+    name: str = Field("示范市住房公积金管理中心", min_length=2, max_length=40)
+    # The national fund service number (voice self-service, SMS).
+    national_hotline: str = Field("12329", pattern=_PHONE_SHAPE)
+    # The centre's own line for online-service problems; empty = only the national one.
+    local_hotline: str = Field("", pattern=r"^$|" + _PHONE_SHAPE)
+    # The SMS signature registered with Tencent Cloud (【…】 before every SMS).
+    sms_sign: str = Field("示范市公积金", min_length=2, max_length=12)
+    # The number SMS come from, where a holder replies to opt out.
+    sms_number: str = Field("12329", pattern=_PHONE_SHAPE)
+    address: str = Field("示范市人民中路一段1号市政务服务中心三楼", max_length=80)
+    hours: str = Field(
+        "周一至周五 9:00–12:00，13:30–17:00（法定节假日除外）", min_length=2, max_length=60
+    )
+
+    @property
+    def hotlines(self) -> str:
+        """The numbers to call, as a reply says them: "12329 或 028-…"."""
+        if self.local_hotline and self.local_hotline != self.national_hotline:
+            return f"{self.national_hotline} 或 {self.local_hotline}"
+        return self.national_hotline
 
 
 class BankSettings(BaseModel):
@@ -272,6 +300,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     wechat: WeChatSettings = WeChatSettings()
     tencent: TencentCloudSettings = TencentCloudSettings()
+    centre: CentreSettings = CentreSettings()
     bank: BankSettings = BankSettings()
     security: SecuritySettings = SecuritySettings()
     sandbox: SandboxSettings = SandboxSettings()

@@ -71,7 +71,7 @@ class _SmsClient:
 
 async def test_tencent_sms_fills_the_request_and_logs_no_personal_data() -> None:
     client = _SmsClient("Ok")
-    sms = TencentSms(TencentCloudSettings(), client=client)
+    sms = TencentSms(TencentCloudSettings(), sign_name="示范市公积金", client=client)
 
     with structlog.testing.capture_logs() as logged:
         await sms.send(phone="13800138000", params=["482913", "5"])
@@ -86,7 +86,9 @@ async def test_tencent_sms_fills_the_request_and_logs_no_personal_data() -> None
 
 async def test_tencent_sms_refuses_a_number_the_provider_refused() -> None:
     sms = TencentSms(
-        TencentCloudSettings(), client=_SmsClient("LimitExceeded.PhoneNumberOneHourLimit")
+        TencentCloudSettings(),
+        sign_name="示范市公积金",
+        client=_SmsClient("LimitExceeded.PhoneNumberOneHourLimit"),
     )
     with pytest.raises(SmsRateLimited, match="一小时"):
         await sms.send(phone="13800138000", params=["1", "5"])

@@ -134,7 +134,7 @@ async def yearly_statement(
     )
     body = render_statement_pdf(
         built,
-        centre=statement.centre_name(),
+        centre=settings.centre.name,
         font_path=settings.certificates.font_path,
         now=now(),
     )

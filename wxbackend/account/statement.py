@@ -3,17 +3,14 @@ Simplified Chinese with personal data masked (rendered as PDF by statement_pdf).
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.account import display
 from wxbackend.account import repository as repo
 from wxbackend.account.service import caller_account
-from wxbackend.content import CONTENT_DIR
 from wxbackend.enums import Channel
 from wxbackend.errors import NotFound
 from wxbackend.fund import service as fund
@@ -104,9 +101,3 @@ async def build_statement(
         + totals[EntryType.ADJUSTMENT],
         lines=tuple(lines),
     )
-
-
-@cache
-def centre_name() -> str:
-    values = tomllib.loads((CONTENT_DIR / "values.toml").read_text("utf-8"))
-    return str(values["centre_name"])

@@ -33,7 +33,9 @@ class CallbackRuntime:
         return cls(
             settings=settings,
             crypto=callback_crypto(settings),
-            content=load_content(public_base_url=settings.server.public_base_url),
+            content=load_content(
+                public_base_url=settings.server.public_base_url, centre=settings.centre
+            ),
             dispatcher=CallbackDispatcher(
                 registry or build_registry(), budget_s=oa.reply_budget_s, keep_s=keep_s
             ),

@@ -89,6 +89,7 @@ async def pdf(
         base_url=settings.server.public_base_url,
         font_path=settings.certificates.font_path,
         now=now(),
+        centre=settings.centre.name,
     )
     name = f"deposit-certificate-{issued.certificate.issued_on:%Y%m%d}.pdf"
     headers = {**_PRIVATE, "Content-Disposition": f'inline; filename="{name}"'}

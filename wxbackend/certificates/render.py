@@ -2,22 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
 from datetime import datetime
-from functools import cache
 
 from wxbackend.account.display import date_text, month_text_of
 from wxbackend.certificates.codes import grouped
 from wxbackend.certificates.models import DepositCertificate
-from wxbackend.content import CONTENT_DIR
 from wxbackend.money import format_yuan
 from wxbackend.pdf.document import ChineseDocument, qr_png
-
-
-@cache
-def centre_name() -> str:
-    values = tomllib.loads((CONTENT_DIR / "values.toml").read_text("utf-8"))
-    return str(values["centre_name"])
 
 
 def ratio_text(basis_points: int) -> str:
@@ -59,8 +50,8 @@ def render_certificate(
     base_url: str,
     font_path: str,
     now: datetime,
+    centre: str,
 ) -> bytes:
-    centre = centre_name()
     doc = ChineseDocument(
         font_path=font_path,
         title="住房公积金缴存证明",

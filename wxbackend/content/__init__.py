@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+
+from wxbackend.config import CentreSettings
 
 CONTENT_DIR = Path(__file__).parent
 # WeChat's limit on a passive text reply's Content: every reply text must fit in one.
@@ -48,9 +49,30 @@ class Content:
         return self.texts[name]
 
 
-def load_content(*, public_base_url: str, directory: Path = CONTENT_DIR) -> Content:
-    """Read every `*.md`, fill placeholders, and check each fits one WeChat text reply."""
-    values: dict[str, str] = dict(tomllib.loads((directory / "values.toml").read_text("utf-8")))
+def centre_values(centre: CentreSettings) -> dict[str, str]:
+    """The centre's profile as the placeholders every text may use."""
+    return {
+        "centre_name": centre.name,
+        "hotlines": centre.hotlines,
+        "national_hotline": centre.national_hotline,
+        "sms_number": centre.sms_number,
+        "centre_address": centre.address,
+        "service_hours": centre.hours,
+    }
+
+
+def load_content(
+    *,
+    public_base_url: str,
+    centre: CentreSettings | None = None,
+    directory: Path = CONTENT_DIR,
+) -> Content:
+    """Read every `*.md`, fill placeholders, and check each fits one WeChat text reply.
+
+    The centre's name, numbers, address and hours come from `settings.centre` (one place
+    for every reply, page and statement); the texts only say where they go.
+    """
+    values = centre_values(centre or CentreSettings())
     base = public_base_url.rstrip("/")
     values["public_base_url"] = base
     values["signup_url"] = f"{base}/h5/signup"

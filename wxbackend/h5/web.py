@@ -27,7 +27,7 @@ from wxbackend.auth.sessions import UserSession
 from wxbackend.bind.errors import NotBound
 from wxbackend.bind.passwords import InitialPasswordMustChange
 from wxbackend.clock import now
-from wxbackend.config import Settings
+from wxbackend.config import CentreSettings, Settings
 from wxbackend.enums import Channel
 from wxbackend.errors import DomainError, Forbidden, Unauthenticated
 from wxbackend.h5 import filters
@@ -173,6 +173,7 @@ def render(
         csrf=user.csrf if user else "",
         weui=WEUI_CSS.exists(),
         path=request.url.path,
+        centre=request.app.state.settings.centre,
         **context,
     )
     # Personal data on every page: never cached, never indexed.
@@ -189,9 +190,12 @@ def message_page(request: Request, *, title: str, text: str, status: int) -> HTM
     return render(request, "message.html", http_status=status, title=title, text=text, icon=icon)
 
 
-def error_page(status: int, title: str, text: str, request_id: str) -> str:
+def error_page(
+    status: int, title: str, text: str, request_id: str, *, centre: CentreSettings
+) -> str:
     """The page for an error no route answered (the edge renders it): busy, too large."""
     page = templates.get_template("message.html").render(
+        centre=centre,
         csrf="",
         weui=WEUI_CSS.exists(),
         path="",

@@ -29,4 +29,4 @@ __all__ = [
 
 def build_sms_sender(settings: Settings, *, timeout_s: float = 10.0) -> SmsSender:
     """The real sender, talking to `settings.tencent.endpoint`."""
-    return TencentSms(settings.tencent, timeout_s=timeout_s)
+    return TencentSms(settings.tencent, sign_name=settings.centre.sms_sign, timeout_s=timeout_s)

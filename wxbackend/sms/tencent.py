@@ -20,12 +20,13 @@ log = structlog.get_logger(__name__)
 
 
 class TencentSms:
-    """Sends through Tencent Cloud SMS with the configured app, signature and template."""
+    """Sends through Tencent Cloud SMS: the configured app and template, the centre's sign."""
 
     def __init__(
         self,
         settings: TencentCloudSettings,
         *,
+        sign_name: str,
         timeout_s: float = 10.0,
         client: Any | None = None,
     ) -> None:
@@ -33,7 +34,7 @@ class TencentSms:
             sms_client.SmsClient, settings, timeout_s=timeout_s
         )
         self._app_id = settings.sms_sdk_app_id
-        self._sign_name = settings.sms_sign_name
+        self._sign_name = sign_name
         self._template_id = settings.sms_template_id
 
     async def send(
