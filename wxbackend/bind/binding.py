@@ -14,10 +14,14 @@ from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import AccountBoundElsewhere, AccountClosed, AlreadyBound, NotBound
 from wxbackend.bind.models import Binding, Credential, Purpose, Signing, SigningStep
 from wxbackend.bind.passwords import (
+    InitialPasswordExpired,
     InitialPasswordMustChange,
+    SameAsCurrentPassword,
     check_new_password,
     hash_password,
+    initial_expired,
     password_matches,
+    require_six_digits,
 )
 from wxbackend.bind.signing import advance, require_step, signing_account
 from wxbackend.clock import now
@@ -42,14 +46,21 @@ async def password_mode(ctx: BindContext, signing: Signing) -> PasswordMode:
     return PasswordMode(must_set=credential is None or credential.is_initial)
 
 
-async def _set_password(ctx: BindContext, account: FundAccount, password: str) -> None:
+async def _set_password(
+    ctx: BindContext, account: FundAccount, password: str, *, field: str = "password"
+) -> None:
+    """Set the holder's own password: six digits, not trivial, not the current one."""
+    require_six_digits(password, field=field, label="新密码")
     check_new_password(
         password,
         id_no=fund.reveal_id_no(ctx.vault, account),
         mobile=fund.reveal_mobile(ctx.vault, account),
+        field=field,
     )
-    hashed = await hash_password(password)
     credential = await repo.get_credential(ctx.session, account.id)
+    if credential is not None and await password_matches(password, credential.password_hash):
+        raise SameAsCurrentPassword(field=field)
+    hashed = await hash_password(password)
     if credential is None:
         await repo.add(
             ctx.session, Credential(account_id=account.id, password_hash=hashed, is_initial=False)
@@ -64,11 +75,31 @@ async def _set_password(ctx: BindContext, account: FundAccount, password: str) -
 async def verify_password(
     ctx: BindContext, *, account_id: int, password: str, channel: Channel, openid: str
 ) -> None:
-    """Check the query password under the lockout; every failure is audited."""
+    """Check the query password under the lockout; every failure is audited.
+
+    A malformed entry (not six digits) is refused before it counts as an attempt. A right
+    but expired initial password is refused too: only its holder learns it expired.
+    """
+    require_six_digits(password)
     attempt = await ctx.lockout.begin_attempt(account_id)
     credential = await repo.get_credential(ctx.session, account_id)
     if credential is not None and await password_matches(password, credential.password_hash):
         await ctx.lockout.record_success(account_id)
+        if initial_expired(
+            is_initial=credential.is_initial,
+            set_at=credential.set_at,
+            valid_days=ctx.settings.initial_password_valid_days,
+        ):
+            metrics.LOGINS.labels(kind="password", outcome="expired").inc()
+            ctx.audit.record(
+                "password.verify",
+                AuditOutcome.REFUSED,
+                channel=channel,
+                openid=openid,
+                account_id=account_id,
+                reason=InitialPasswordExpired.code,
+            )
+            raise InitialPasswordExpired.after(ctx.settings.initial_password_valid_days)
         metrics.LOGINS.labels(kind="password", outcome="ok").inc()
         return
     metrics.LOGINS.labels(kind="password", outcome="failed").inc()
@@ -183,8 +214,10 @@ async def change_password(
     ctx: BindContext, *, channel: Channel, openid: str, old: str, new: str
 ) -> None:
     account = await bound_account(ctx.session, channel=channel, openid=openid)
+    require_six_digits(old, field="old_password", label="原密码")
+    require_six_digits(new, field="new_password", label="新密码")
     await verify_password(ctx, account_id=account.id, password=old, channel=channel, openid=openid)
-    await _set_password(ctx, account, new)
+    await _set_password(ctx, account, new, field="new_password")
     ctx.audit.record(
         "password.change", AuditOutcome.OK, channel=channel, openid=openid, account_id=account.id
     )

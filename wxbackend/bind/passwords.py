@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import itertools
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from wxbackend import clock, metrics
 from wxbackend.clock import china_time_text
@@ -31,6 +31,28 @@ class PasswordLocked(DomainError):
     code = "password.locked"
     status = 423
     default_message = "密码错误次数过多，已被锁定。"
+
+
+class InitialPasswordExpired(DomainError):
+    code = "password.initial_expired"
+    status = 403
+    default_message = (
+        "您的初始密码已超过有效期，不能再使用。请通过“忘记密码”用短信验证码和人脸识别重新设置，"
+        "或请单位经办人重新申领初始密码。"
+    )
+
+    @classmethod
+    def after(cls, valid_days: int) -> InitialPasswordExpired:
+        return cls(
+            f"您的初始密码已超过有效期（发放后{valid_days}天内有效），不能再使用。"
+            "请通过“忘记密码”用短信验证码和人脸识别重新设置，或请单位经办人重新申领初始密码。",
+            field="password",
+        )
+
+
+class SameAsCurrentPassword(InvalidInput):
+    code = "password.same_as_current"
+    default_message = "新密码不能与原密码相同，请设置一个新的密码。"
 
 
 class InitialPasswordMustChange(DomainError):
@@ -75,7 +97,35 @@ def generate_initial_password() -> str:
 
 def six_digits(value: str) -> bool:
     """The shape of every query password: six digits."""
-    return len(value) == 6 and value.isdigit()
+    return len(value) == 6 and value.isdigit() and value.isascii()
+
+
+def shape_error(value: str, *, label: str = "查询密码") -> str | None:
+    """Why the input is not a 6-digit password, said so the holder can fix it; None if it is.
+
+    Nothing is cut or padded: a 7-digit entry is refused, never read as its first six.
+    """
+    if not value:
+        return f"请输入6位数字{label}。"
+    if not (value.isdigit() and value.isascii()):
+        return f"{label}只能由数字组成，请输入6位数字。"
+    if len(value) != 6:
+        return f"{label}须为6位数字，您输入了{len(value)}位。"
+    return None
+
+
+def require_six_digits(value: str, *, field: str = "password", label: str = "查询密码") -> None:
+    """Refuse (InvalidInput on `field`) anything but exactly six digits."""
+    reason = shape_error(value, label=label)
+    if reason:
+        raise InvalidInput(reason, field=field)
+
+
+def initial_expired(*, is_initial: bool, set_at: datetime, valid_days: int) -> bool:
+    """An initial password is valid `valid_days` from issue (0 = no limit)."""
+    if not is_initial or valid_days <= 0:
+        return False
+    return clock.now() >= set_at + timedelta(days=valid_days)
 
 
 def trivial_reason(password: str, *, personal: tuple[str, ...]) -> str | None:
@@ -94,12 +144,14 @@ def trivial_reason(password: str, *, personal: tuple[str, ...]) -> str | None:
     return None
 
 
-def check_new_password(password: str, *, id_no: str, mobile: str | None) -> None:
+def check_new_password(
+    password: str, *, id_no: str, mobile: str | None, field: str = "password"
+) -> None:
     """Refuse trivial passwords and ones taken from the holder's ID number or mobile."""
     personal = (id_no[6:14], id_no[8:14], id_no[-6:], (mobile or "")[-6:])
     reason = trivial_reason(password, personal=personal)
     if reason:
-        raise InvalidInput(reason, field="password")
+        raise InvalidInput(reason, field=field)
 
 
 class Lockout:

@@ -10,6 +10,11 @@ from wxbackend.bind.models import SigningStep
 from wxbackend.enums import Channel
 
 SixDigits = Field(min_length=6, max_length=6, pattern=r"^\d{6}$")
+# Passwords are checked by the service, which says in Chinese what is wrong (7 digits,
+# letters …); the schema only bounds the size.
+PasswordText = Field(
+    min_length=1, max_length=32, description="Exactly 6 digits; anything else is refused (422)"
+)
 
 
 class ProcedureRead(BaseModel):
@@ -59,12 +64,12 @@ class FaceResultCreate(BaseModel):
 
 
 class PasswordCreate(BaseModel):
-    password: str = SixDigits
+    password: str = PasswordText
 
 
 class PasswordChange(BaseModel):
-    old_password: str = SixDigits
-    new_password: str = SixDigits
+    old_password: str = PasswordText
+    new_password: str = PasswordText
 
 
 class BindingRead(BaseModel):

@@ -18,7 +18,7 @@ class CardCreate(BaseModel):
     )
     password: str | None = Field(
         None,
-        pattern=r"^\d{6}$",
+        max_length=32,
         description="6-digit query password; required when replacing an active card",
     )
 

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
-from wxbackend.bind.passwords import six_digits
+from wxbackend.bind.passwords import shape_error
 from wxbackend.cards import service as cards
 from wxbackend.cards import views as card_views
 from wxbackend.cards.api import CardVerifierDep
@@ -65,7 +65,7 @@ async def bind_card(
     form: FormDep,
     verifier: CardVerifierDep,
 ) -> Response:
-    password = text(form, "password", max_len=6) or None
+    password = text(form, "password") or None
     try:
         await cards.bind_card(
             ctx,
@@ -93,15 +93,15 @@ async def password_page(request: Request, user: UserDep) -> Response:
 async def change_password(
     request: Request, ctx: BindContextDep, user: UserDep, form: FormDep
 ) -> Response:
-    old = text(form, "old_password", max_len=6)
-    new = text(form, "new_password", max_len=6)
+    old = text(form, "old_password")
+    new = text(form, "new_password")
     errors: Errors = {}
     # Messages keyed by the form's field names (not secrets).
-    if not six_digits(old):
-        errors["old_password"] = "请输入6位数字的原密码。"  # noqa: S105
-    if not six_digits(new):
-        errors["new_password"] = "新密码须为6位数字。"  # noqa: S105
-    elif text(form, "confirm", max_len=6) != new:
+    for field, value, label in (("old_password", old, "原密码"), ("new_password", new, "新密码")):
+        reason = shape_error(value, label=label)
+        if reason:
+            errors[field] = reason
+    if "new_password" not in errors and text(form, "confirm") != new:
         errors["confirm"] = "两次输入的新密码不一致。"
     if not errors:
         try:
@@ -129,11 +129,12 @@ async def unbind_page(request: Request, ctx: BindContextDep, user: UserDep) -> R
 
 @router.post("/unbind")
 async def unbind(request: Request, ctx: BindContextDep, user: UserDep, form: FormDep) -> Response:
-    password = text(form, "password", max_len=6)
+    password = text(form, "password")
+    reason = shape_error(password)
     if form.get("confirm") != "1":
         errors = {"confirm": "请确认解除绑定。"}
-    elif not six_digits(password):
-        errors = {"password": "请输入6位数字查询密码。"}
+    elif reason:
+        errors = {"password": reason}
     else:
         try:
             await binding.unbind_with_password(

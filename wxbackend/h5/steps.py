@@ -17,7 +17,7 @@ from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.errors import AlreadyBound
 from wxbackend.bind.models import Purpose, Signing, SigningStep
-from wxbackend.bind.passwords import six_digits
+from wxbackend.bind.passwords import shape_error
 from wxbackend.config import SigningSettings
 from wxbackend.errors import DomainError
 from wxbackend.h5.web import (
@@ -214,12 +214,13 @@ def _add_flow(flow: Flow) -> None:
     async def set_password(
         request: Request, ctx: BindContextDep, user: UserDep, form: FormDep
     ) -> Response:
-        password = text(form, "password", max_len=6)
-        confirm = text(form, "confirm", max_len=6)
+        password = text(form, "password")
+        confirm = text(form, "confirm")
         proc = await _procedure(ctx, user, flow)
         must_set = (await binding.password_mode(ctx, proc)).must_set
-        if not six_digits(password):
-            errors = {"password": "请输入6位数字密码。"}
+        reason = shape_error(password, label="密码")
+        if reason:
+            errors = {"password": reason}
             return await _step_page(request, ctx, user, flow, errors=errors, status=422)
         if must_set and confirm != password:
             errors = {"confirm": "两次输入的密码不一致。"}
