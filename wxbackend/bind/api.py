@@ -25,7 +25,9 @@ from wxbackend.bind.schemas import (
     IdentityCreate,
     PasswordChange,
     PasswordCreate,
+    PasswordLoginCreate,
     ProcedureRead,
+    SigningPasswordCreate,
     SmsCodeCreate,
     SmsSent,
 )
@@ -56,9 +58,14 @@ def _add_steps(prefix: str, purpose: Purpose) -> None:
             body: SmsCodeCreate, ctx: BindContextDep, user: CurrentUser
         ) -> ProcedureRead:
             proc = await flows.procedure(ctx, user, purpose)
-            await signing.verify_sms_code(ctx, proc, code=body.code)
+            await flows.verify_sms_code(ctx, proc, code=body.code)
             return await flows.procedure_read(ctx, proc)
 
+    if purpose is not Purpose.PASSWORD_BIND:
+        _add_face_steps(prefix, purpose)
+
+
+def _add_face_steps(prefix: str, purpose: Purpose) -> None:
     @router.post(prefix + "/face", summary="Start a face check with the channel's provider")
     async def start_face(
         body: FaceStartCreate, ctx: BindContextDep, user: CurrentUser, settings: SettingsDep
@@ -84,6 +91,19 @@ def _add_steps(prefix: str, purpose: Purpose) -> None:
 _add_steps("/api/signing", Purpose.SIGNING)
 _add_steps("/api/password/reset", Purpose.PASSWORD_RESET)
 _add_steps("/api/binding/unbind-face", Purpose.UNBIND)
+_add_steps("/api/binding/password", Purpose.PASSWORD_BIND)
+
+
+@router.post(
+    "/api/binding/password/login",
+    summary="Account or ID number + query password; binds, or asks for an SMS code next",
+)
+async def log_in_with_password(
+    body: PasswordLoginCreate, ctx: BindContextDep, user: CurrentUser
+) -> ProcedureRead:
+    proc = await flows.procedure(ctx, user, Purpose.PASSWORD_BIND)
+    await flows.log_in_with_password(ctx, proc, login=body.login, password=body.password)
+    return await flows.procedure_read(ctx, proc)
 
 
 @router.post("/api/signing/agreement", summary="Accept the online-service agreement")
@@ -106,10 +126,10 @@ async def submit_identity(
 
 @router.post("/api/signing/password", summary="Set (or confirm) the password and bind")
 async def complete_signing(
-    body: PasswordCreate, ctx: BindContextDep, user: CurrentUser
+    body: SigningPasswordCreate, ctx: BindContextDep, user: CurrentUser
 ) -> BindingRead:
     proc = await flows.procedure(ctx, user, Purpose.SIGNING)
-    await flows.set_password(ctx, proc, password=body.password)
+    await flows.set_password(ctx, proc, password=body.password, forgot=body.forgot)
     return await binding_status(ctx, user)
 
 

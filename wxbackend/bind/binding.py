@@ -115,12 +115,28 @@ async def verify_password(
     raise error
 
 
-async def complete_signing(ctx: BindContext, signing: Signing, *, password: str) -> Binding:
-    """Last step: set (or confirm) the password, then bind openid ↔ account."""
+async def complete_signing(
+    ctx: BindContext, signing: Signing, *, password: str, forgot: bool = False
+) -> Binding:
+    """Last step: set (or confirm) the password, then bind openid ↔ account.
+
+    `forgot`: the holder does not remember the existing password. The SMS code and the
+    face check of this very procedure have passed (the step cannot be reached otherwise),
+    which is what a reset asks for, so a new password is set instead of the old checked.
+    """
     require_step(signing, SigningStep.PASSWORD)
     account = await signing_account(ctx, signing)
     if (await password_mode(ctx, signing)).must_set:
         await _set_password(ctx, account, password)
+    elif forgot and signing.sms_verified_at is not None and signing.face_passed_at is not None:
+        await _set_password(ctx, account, password)
+        ctx.audit.record(
+            "password.reset",
+            AuditOutcome.OK,
+            channel=signing.channel,
+            openid=signing.openid,
+            account_id=account.id,
+        )
     else:
         await verify_password(
             ctx,
@@ -132,6 +148,11 @@ async def complete_signing(ctx: BindContext, signing: Signing, *, password: str)
     binding = await _bind(ctx, signing, account)
     advance(signing)
     return binding
+
+
+async def bind_signed(ctx: BindContext, signing: Signing) -> Binding:
+    """Bind the procedure's openid to its matched account (its checks all passed)."""
+    return await _bind(ctx, signing, await signing_account(ctx, signing))
 
 
 async def _bind(ctx: BindContext, signing: Signing, account: FundAccount) -> Binding:

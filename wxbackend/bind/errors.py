@@ -59,3 +59,18 @@ class NotBound(Forbidden):
 class AccountClosed(Forbidden):
     code = "binding.account_closed"
     default_message = "该公积金账户已销户，无法办理线上业务。"
+
+
+class LoginNotMatched(DomainError):
+    # Unknown account number and unknown ID number read the same: no enumeration.
+    code = "binding.login_not_matched"
+    status = 400
+    default_message = "账号或密码错误，请检查个人公积金账号（或身份证号码）和查询密码。"
+
+
+class NoPasswordYet(DomainError):
+    code = "binding.no_password"
+    status = 400
+    default_message = (
+        "该账户尚未设置查询密码，无法用密码绑定。请通过“签约绑定”（短信验证码加人脸识别）办理。"
+    )

@@ -1,4 +1,4 @@
-"""The signing, password-reset and unbind-by-face procedures, step by step, for every edge.
+"""The signing, password-binding, password-reset and unbind-by-face procedures, for every edge.
 
 The JSON API (`bind/api.py`) and the H5 pages (`h5/steps.py`) call these and only
 translate. Each starts from the caller's session: the procedure is found by its channel
@@ -8,7 +8,7 @@ and openid, so no id in a request can reach anyone else's.
 from __future__ import annotations
 
 from wxbackend.auth.sessions import UserSession
-from wxbackend.bind import binding, signing
+from wxbackend.bind import binding, password_login, signing
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import WrongStep
 from wxbackend.bind.models import Purpose, Signing, SigningStep
@@ -38,6 +38,20 @@ async def procedure_read(ctx: BindContext, proc: Signing) -> ProcedureRead:
     return view
 
 
+async def verify_sms_code(ctx: BindContext, proc: Signing, *, code: str) -> None:
+    """Check the SMS code; in a password binding the code is the last step and binds."""
+    await signing.verify_sms_code(ctx, proc, code=code)
+    if proc.purpose is Purpose.PASSWORD_BIND:
+        await binding.bind_signed(ctx, proc)
+
+
+async def log_in_with_password(
+    ctx: BindContext, proc: Signing, *, login: str, password: str
+) -> None:
+    """Account or ID number + password: binds at once, or an SMS code is asked next."""
+    await password_login.submit_login(ctx, proc, login=login, password=password)
+
+
 async def finish_face_check(ctx: BindContext, proc: Signing, *, ref: str | None) -> None:
     """Read the face check's result; a passed check in an unbind procedure unbinds."""
     await signing.check_face(ctx, proc, ref=ref)
@@ -45,10 +59,15 @@ async def finish_face_check(ctx: BindContext, proc: Signing, *, ref: str | None)
         await binding.complete_unbind_by_face(ctx, proc)
 
 
-async def set_password(ctx: BindContext, proc: Signing, *, password: str) -> None:
-    """The last step: signing sets (or confirms) the password and binds; a reset sets it."""
+async def set_password(
+    ctx: BindContext, proc: Signing, *, password: str, forgot: bool = False
+) -> None:
+    """The last step: signing sets (or confirms) the password and binds; a reset sets it.
+
+    `forgot` (signing only): the holder forgot the existing password and sets a new one.
+    """
     if proc.purpose is Purpose.SIGNING:
-        await binding.complete_signing(ctx, proc, password=password)
+        await binding.complete_signing(ctx, proc, password=password, forgot=forgot)
     elif proc.purpose is Purpose.PASSWORD_RESET:
         await binding.complete_password_reset(ctx, proc, password=password)
     else:

@@ -16,6 +16,9 @@ class Purpose(enum.StrEnum):
     SIGNING = "signing"  # 签约 and binding
     PASSWORD_RESET = "password_reset"  # noqa: S105 - a purpose, not a secret
     UNBIND = "unbind"  # a new face check instead of the password
+    # Account number or ID number + the query password (+ an SMS code when the openid is
+    # not known to belong to the holder): binds a second channel without a face check.
+    PASSWORD_BIND = "password_bind"  # noqa: S105 - a purpose, not a secret
 
 
 class SigningStep(enum.StrEnum):

@@ -67,6 +67,26 @@ class PasswordCreate(BaseModel):
     password: str = PasswordText
 
 
+class SigningPasswordCreate(BaseModel):
+    password: str = PasswordText
+    forgot: bool = Field(
+        False,
+        description=(
+            "The account has a password the holder forgot: set this one instead of "
+            "confirming the old (the SMS code and face check of this sign-up passed)"
+        ),
+    )
+
+
+class PasswordLoginCreate(BaseModel):
+    login: str = Field(
+        min_length=1,
+        max_length=32,
+        description="Personal account number (9-12 digits) or 18-digit resident ID number",
+    )
+    password: str = PasswordText
+
+
 class PasswordChange(BaseModel):
     old_password: str = PasswordText
     new_password: str = PasswordText

@@ -57,7 +57,12 @@ STEPS: dict[Purpose, tuple[SigningStep, ...]] = {
         SigningStep.BOUND,
     ),
     Purpose.UNBIND: (SigningStep.FACE, SigningStep.BOUND),
+    # IDENTITY is "account or ID number + password" here (bind/password_login.py).
+    Purpose.PASSWORD_BIND: (SigningStep.IDENTITY, SigningStep.SMS, SigningStep.BOUND),
 }
+
+# Procedures that bind an openid that is not bound yet (the others need a binding).
+BINDING_PURPOSES = (Purpose.SIGNING, Purpose.PASSWORD_BIND)
 
 
 FACE_CHANNELS: dict[Channel, FaceChannel] = {
@@ -81,7 +86,7 @@ async def procedure(
     if current is not None:
         return current
     account_id = None
-    if purpose is Purpose.SIGNING:
+    if purpose in BINDING_PURPOSES:
         if await repo.binding_for_openid(ctx.session, channel=channel, openid=openid):
             raise AlreadyBound()
     else:

@@ -169,6 +169,11 @@ async def get_account(session: AsyncSession, account_id: int) -> FundAccount | N
     return await repo.get_account(session, account_id)
 
 
+async def account_by_no(session: AsyncSession, account_no: str) -> FundAccount | None:
+    """The account with this personal account number (个人账号), if any."""
+    return (await repo.accounts_by_nos(session, [account_no])).get(account_no)
+
+
 async def accounts_by_ids(session: AsyncSession, account_ids: list[int]) -> dict[int, FundAccount]:
     return await repo.accounts_by_ids(session, account_ids)
 

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from wxbackend.bind import binding, flows, signing
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
-from wxbackend.bind.errors import AlreadyBound
+from wxbackend.bind.errors import AlreadyBound, NotBound
 from wxbackend.bind.models import Purpose, Signing, SigningStep
 from wxbackend.bind.passwords import shape_error
 from wxbackend.config import SigningSettings
@@ -66,6 +66,15 @@ FLOWS = (
         ("/h5/", "返回首页"),
     ),
     Flow(
+        "bindpw",
+        Purpose.PASSWORD_BIND,
+        "/h5/bind/password",
+        "账号密码绑定",
+        "绑定成功",
+        "您的微信已绑定公积金账户，现在可以查询账户、办理提取。",
+        ("/h5/account", "查看我的账户"),
+    ),
+    Flow(
         "unbind",
         Purpose.UNBIND,
         "/h5/unbind/face",
@@ -90,11 +99,11 @@ def agreement_points(settings: SigningSettings) -> tuple[str, ...]:
     )
 
 
-async def _procedure(ctx: BindContext, user: H5User, flow: Flow) -> Signing:
+async def procedure_of(ctx: BindContext, user: H5User, flow: Flow) -> Signing:
     return await flows.procedure(ctx, user.session, flow.purpose)
 
 
-async def _step_page(
+async def step_page(
     request: Request,
     ctx: BindContext,
     user: H5User,
@@ -104,11 +113,14 @@ async def _step_page(
     status: int = 200,
     values: dict[str, str] | None = None,
 ) -> Response:
-    proc = await _procedure(ctx, user, flow)
+    proc = await procedure_of(ctx, user, flow)
     if proc.step is SigningStep.BOUND:
         return redirect(flow.base + "/done")
     view = await flows.procedure_read(ctx, proc)
     steps = [s.value for s in signing.STEPS[flow.purpose] if s is not SigningStep.BOUND]
+    values = dict(values or {})
+    if request.query_params.get("forgot") == "1":
+        values["forgot"] = "1"
     return render(
         request,
         "steps.html",
@@ -119,16 +131,17 @@ async def _step_page(
         agreement=agreement_points(ctx.settings),
         agreement_version=ctx.settings.agreement_version,
         errors=errors or {},
-        values=values or {},
+        values=values,
         sent=request.query_params.get("sent") == "1",
         sms_valid_minutes=ctx.settings.sms_code_ttl_s // 60,
         step=view.step.value,
         masked_mobile=view.masked_mobile,
         must_set=view.password_must_set,
+        lock_failures=ctx.settings.password_max_failures,
     )
 
 
-async def _refused(
+async def refused(
     request: Request,
     ctx: BindContext,
     user: H5User,
@@ -139,7 +152,7 @@ async def _refused(
     # The refused work is undone before the page is drawn again (the audit trail is not).
     await ctx.session.rollback()
     errors = form_errors(exc)
-    return await _step_page(
+    return await step_page(
         request, ctx, user, flow, errors=errors, status=exc.status, values=values
     )
 
@@ -147,12 +160,18 @@ async def _refused(
 def _add_flow(flow: Flow) -> None:
     @router.get(flow.base.removeprefix("/h5"), name=f"{flow.key}_page")
     async def page(request: Request, ctx: BindContextDep, user: UserDep) -> Response:
-        if flow.purpose is Purpose.SIGNING:
+        if flow.purpose in signing.BINDING_PURPOSES:
             try:
-                return await _step_page(request, ctx, user, flow)
+                return await step_page(request, ctx, user, flow)
             except AlreadyBound:
                 return redirect(flow.base + "/done")
-        return await _step_page(request, ctx, user, flow)
+        if flow.purpose is Purpose.PASSWORD_RESET:
+            try:
+                return await step_page(request, ctx, user, flow)
+            except NotBound:
+                # Not bound: the sign-up's own SMS and face checks let a new one be set.
+                return redirect("/h5/signup?forgot=1")
+        return await step_page(request, ctx, user, flow)
 
     @router.get(flow.base.removeprefix("/h5") + "/done", name=f"{flow.key}_done")
     async def done(request: Request, user: UserDep) -> Response:
@@ -163,9 +182,9 @@ def _add_flow(flow: Flow) -> None:
         request: Request, ctx: BindContextDep, user: UserDep, _form: FormDep
     ) -> Response:
         try:
-            await signing.send_sms_code(ctx, await _procedure(ctx, user, flow))
+            await signing.send_sms_code(ctx, await procedure_of(ctx, user, flow))
         except DomainError as exc:
-            return await _refused(request, ctx, user, flow, exc)
+            return await refused(request, ctx, user, flow, exc)
         return redirect(flow.base + "?sent=1")
 
     @router.post(flow.base.removeprefix("/h5") + "/sms/verify", name=f"{flow.key}_sms_verify")
@@ -174,23 +193,28 @@ def _add_flow(flow: Flow) -> None:
     ) -> Response:
         code = text(form, "code", max_len=6)
         try:
-            await signing.verify_sms_code(ctx, await _procedure(ctx, user, flow), code=code)
+            await flows.verify_sms_code(ctx, await procedure_of(ctx, user, flow), code=code)
         except DomainError as exc:
-            return await _refused(request, ctx, user, flow, exc)
+            return await refused(request, ctx, user, flow, exc)
         return redirect(flow.base)
 
+    if flow.purpose is not Purpose.PASSWORD_BIND:
+        _add_face_and_password(flow)
+
+
+def _add_face_and_password(flow: Flow) -> None:
     @router.post(flow.base.removeprefix("/h5") + "/face", name=f"{flow.key}_face")
     async def start_face(
         request: Request, ctx: BindContextDep, user: UserDep, _form: FormDep
     ) -> Response:
         base_url = request.app.state.settings.server.public_base_url
         try:
-            proc = await _procedure(ctx, user, flow)
+            proc = await procedure_of(ctx, user, flow)
             started = await signing.start_face(
                 ctx, proc, redirect_url=base_url + flow.base + "/face-done"
             )
         except DomainError as exc:
-            return await _refused(request, ctx, user, flow, exc)
+            return await refused(request, ctx, user, flow, exc)
         # 慧眼's own page (the sandbox's locally); it comes back with ?token=<BizToken>.
         return redirect(started.url or flow.base)
 
@@ -200,11 +224,11 @@ def _add_flow(flow: Flow) -> None:
     ) -> Response:
         # Reading the result is safe on a GET: only this openid's own check can pass.
         try:
-            proc = await _procedure(ctx, user, flow)
+            proc = await procedure_of(ctx, user, flow)
             if proc.step is SigningStep.FACE:
                 await flows.finish_face_check(ctx, proc, ref=(token or "")[:128] or None)
         except DomainError as exc:
-            return await _refused(request, ctx, user, flow, exc)
+            return await refused(request, ctx, user, flow, exc)
         return redirect(flow.base + "/done" if flow.purpose is Purpose.UNBIND else flow.base)
 
     if flow.purpose is Purpose.UNBIND:
@@ -216,19 +240,24 @@ def _add_flow(flow: Flow) -> None:
     ) -> Response:
         password = text(form, "password")
         confirm = text(form, "confirm")
-        proc = await _procedure(ctx, user, flow)
-        must_set = (await binding.password_mode(ctx, proc)).must_set
+        forgot = flow.purpose is Purpose.SIGNING and form.get("forgot") == "1"
+        proc = await procedure_of(ctx, user, flow)
+        must_set = forgot or (await binding.password_mode(ctx, proc)).must_set
+        values = {"forgot": "1"} if forgot else {}  # the form the holder used comes back
         reason = shape_error(password, label="密码")
+        errors: Errors = {}
         if reason:
             errors = {"password": reason}
-            return await _step_page(request, ctx, user, flow, errors=errors, status=422)
-        if must_set and confirm != password:
+        elif must_set and confirm != password:
             errors = {"confirm": "两次输入的密码不一致。"}
-            return await _step_page(request, ctx, user, flow, errors=errors, status=422)
+        if errors:
+            return await step_page(
+                request, ctx, user, flow, errors=errors, status=422, values=values
+            )
         try:
-            await flows.set_password(ctx, proc, password=password)
+            await flows.set_password(ctx, proc, password=password, forgot=forgot)
         except DomainError as exc:
-            return await _refused(request, ctx, user, flow, exc)
+            return await refused(request, ctx, user, flow, exc, values)
         return redirect(flow.base + "/done")
 
 
@@ -243,12 +272,12 @@ async def accept_agreement(
     flow = FLOWS[0]
     if form.get("agree") != "1":
         errors = {"agree": "请阅读并勾选同意服务协议。"}
-        return await _step_page(request, ctx, user, flow, errors=errors, status=422)
+        return await step_page(request, ctx, user, flow, errors=errors, status=422)
     try:
         version = text(form, "version", max_len=32)
-        await signing.accept_agreement(ctx, await _procedure(ctx, user, flow), version=version)
+        await signing.accept_agreement(ctx, await procedure_of(ctx, user, flow), version=version)
     except DomainError as exc:
-        return await _refused(request, ctx, user, flow, exc)
+        return await refused(request, ctx, user, flow, exc)
     return redirect(flow.base)
 
 
@@ -261,8 +290,8 @@ async def submit_identity(
     id_no = text(form, "id_no", max_len=18)
     values = {"name": name}  # the ID number is never echoed back into the page
     try:
-        proc = await _procedure(ctx, user, flow)
+        proc = await procedure_of(ctx, user, flow)
         await signing.submit_identity(ctx, proc, name=name, id_no=id_no)
     except DomainError as exc:
-        return await _refused(request, ctx, user, flow, exc, values)
+        return await refused(request, ctx, user, flow, exc, values)
     return redirect(flow.base)

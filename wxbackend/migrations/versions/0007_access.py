@@ -1,0 +1,48 @@
+"""Binding by account number or ID number + query password
+
+Revision ID: 0007
+Revises: 0005
+Create Date: 2026-12-02 05:00:00
+
+A holder who signed on the centre's website (or on the other WeChat channel) binds with
+the account or ID number and the query password, plus an SMS code when the openid is
+not known to be theirs: `signing.purpose` gains `password_bind`.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_PURPOSES_BEFORE = ("signing", "password_reset", "unbind")
+_PURPOSES_AFTER = (*_PURPOSES_BEFORE, "password_bind")
+
+
+def _purpose_enum(values: Sequence[str]) -> sa.Enum:
+    return sa.Enum(*values, name="purpose", native_enum=False, create_constraint=True, length=24)
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("signing", schema=None) as batch_op:
+        batch_op.alter_column(
+            "purpose",
+            existing_type=_purpose_enum(_PURPOSES_BEFORE),
+            type_=_purpose_enum(_PURPOSES_AFTER),
+            existing_nullable=False,
+        )
+
+
+def downgrade() -> None:
+    op.execute("DELETE FROM signing WHERE purpose = 'password_bind'")
+    with op.batch_alter_table("signing", schema=None) as batch_op:
+        batch_op.alter_column(
+            "purpose",
+            existing_type=_purpose_enum(_PURPOSES_AFTER),
+            type_=_purpose_enum(_PURPOSES_BEFORE),
+            existing_nullable=False,
+        )
