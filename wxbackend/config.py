@@ -174,6 +174,9 @@ class SigningSettings(BaseModel):
     face_provider_mp: Literal["tencent", "wechat"] = "tencent"
     password_max_failures: int = 5
     password_lock_s: int = 1800
+    # Tencent SMS template telling the old number that the mobile was changed
+    # ({1} = the new number masked, {2} = when).
+    mobile_changed_sms_template_id: str = "100002"
     # Days an initial password (handed out by the employer agent) can be used to set one's
     # own; after that only "forgot password" (SMS + face) or a reissue. 0 = no limit.
     initial_password_valid_days: int = Field(30, ge=0, le=366)

@@ -60,6 +60,82 @@ async def _last_code(page: Any, base: str, mobile: str) -> str:
     return code
 
 
+async def _website_signer(engine: AsyncEngine, vault: Vault, name: str) -> Any:
+    async with session_scope(create_sessionmaker(engine)) as session:
+        account = await make_account(session, vault, name=name, months_of_deposits=3)
+        session.add(
+            Credential(
+                account_id=account.id,
+                password_hash=await hash_password(PASSWORD),
+                is_initial=False,
+            )
+        )
+    return account
+
+
+async def _bind_by_password(page: Any, base: str, vault: Vault, account: Any) -> None:
+    """OAuth, then 账号密码绑定 with the account number and the SMS code."""
+    await page.goto(base + "/h5/bind/password")
+    await page.fill("input[name=openid]", "o-access-" + secrets.token_hex(4))
+    await page.click("#authorize")
+    await page.wait_for_selector("#f-login")
+    await page.fill("#f-login", account.account_no)
+    await page.fill("#f-password", PASSWORD)
+    await page.click("#login-submit")
+    await page.click("#sms-send")
+    await page.wait_for_selector("#sms-sent")
+    await page.fill("#f-code", await _last_code(page, base, fund.reveal_mobile(vault, account)))
+    await page.click("#sms-verify")
+    await page.wait_for_url("**/h5/bind/password/done")
+
+
+async def test_a_holder_changes_the_mobile_in_chromium(
+    quick_server: AppServer, browser: Any, shots_dir: Path, engine: AsyncEngine, vault: Vault
+) -> None:
+    account = await _website_signer(engine, vault, "郑海燕")
+    old = fund.reveal_mobile(vault, account) or ""
+    new = "13" + old[2:-1] + str((int(old[-1]) + 1) % 10)
+    base = quick_server.base_url
+    context = await browser.new_context(
+        viewport=PHONE, user_agent=WECHAT_UA, locale="zh-CN", is_mobile=True, has_touch=True
+    )
+    page = await context.new_page()
+    page.set_default_timeout(10_000)
+    shot = Shots(page, shots_dir / "mobile")
+    (shots_dir / "mobile").mkdir()
+    try:
+        await _bind_by_password(page, base, vault, account)
+        await page.goto(base + "/h5/")
+        await page.click("a[href='/h5/mobile']")
+        await page.wait_for_url("**/h5/mobile")
+        await shot("mobile-face")
+        await page.click("#face-start")
+        await page.wait_for_url("**/sandbox/tencent/face/**")
+        await page.click("button.pass")
+        await page.wait_for_selector("#f-mobile")
+        await page.fill("#f-mobile", new)
+        await shot("mobile-new-number")
+        await asyncio.sleep(1.1)  # the gap between two codes to one account
+        await page.click("#sms-send")
+        await page.wait_for_selector("#sms-sent")
+        await page.fill("#f-code", await _last_code(page, base, new))
+        await shot("mobile-code")
+        await page.click("#sms-verify")
+        await page.wait_for_url("**/h5/mobile/done")
+        assert "手机号码已更换" in await page.inner_text(".h5-page")
+        await shot("mobile-changed")
+        told = await page.request.get(base + "/sandbox/tencent/_sandbox/sms", params={"phone": old})
+        last = (await told.json())["messages"][-1]
+        assert last["template_id"] == quick_server.settings.signing.mobile_changed_sms_template_id
+        assert last["params"][0] == new[:3] + "****" + new[-4:]
+    except Exception:
+        await page.screenshot(path=str(shots_dir / "mobile-failure.png"), full_page=True)
+        print("stopped at", page.url)
+        raise
+    finally:
+        await context.close()
+
+
 async def test_website_signer_binds_by_password_then_resets_an_expired_initial_one(
     quick_server: AppServer, browser: Any, shots_dir: Path, engine: AsyncEngine, vault: Vault
 ) -> None:

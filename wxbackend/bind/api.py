@@ -23,6 +23,7 @@ from wxbackend.bind.schemas import (
     FaceStartCreate,
     FaceStartRead,
     IdentityCreate,
+    NewMobileCreate,
     PasswordChange,
     PasswordCreate,
     PasswordLoginCreate,
@@ -48,9 +49,13 @@ def _add_steps(prefix: str, purpose: Purpose) -> None:
     if purpose is not Purpose.UNBIND:
 
         @router.post(prefix + "/sms", summary="Text a 6-digit code to the account's mobile")
-        async def send_sms(ctx: BindContextDep, user: CurrentUser) -> SmsSent:
+        async def send_sms(
+            ctx: BindContextDep, user: CurrentUser, body: NewMobileCreate | None = None
+        ) -> SmsSent:
             proc = await flows.procedure(ctx, user, purpose)
-            masked = await signing.send_sms_code(ctx, proc)
+            masked = await flows.send_sms_code(
+                ctx, proc, new_mobile=body.mobile if body is not None else None
+            )
             return SmsSent(masked_mobile=masked, expires_in=ctx.settings.sms_code_ttl_s)
 
         @router.post(prefix + "/sms/verify", summary="Check the SMS code")
@@ -92,6 +97,8 @@ _add_steps("/api/signing", Purpose.SIGNING)
 _add_steps("/api/password/reset", Purpose.PASSWORD_RESET)
 _add_steps("/api/binding/unbind-face", Purpose.UNBIND)
 _add_steps("/api/binding/password", Purpose.PASSWORD_BIND)
+# Face check first, then POST /api/mobile/sms {"mobile": <new>} and .../sms/verify.
+_add_steps("/api/mobile", Purpose.MOBILE_CHANGE)
 
 
 @router.post(

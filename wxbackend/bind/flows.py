@@ -1,4 +1,4 @@
-"""The signing, password-binding, password-reset and unbind-by-face procedures, for every edge.
+"""The signing, password-binding, password-reset, mobile-change and unbind-by-face procedures.
 
 The JSON API (`bind/api.py`) and the H5 pages (`h5/steps.py`) call these and only
 translate. Each starts from the caller's session: the procedure is found by its channel
@@ -8,7 +8,7 @@ and openid, so no id in a request can reach anyone else's.
 from __future__ import annotations
 
 from wxbackend.auth.sessions import UserSession
-from wxbackend.bind import binding, password_login, signing
+from wxbackend.bind import binding, mobile, password_login, signing
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import WrongStep
 from wxbackend.bind.models import Purpose, Signing, SigningStep
@@ -29,20 +29,32 @@ async def procedure_read(ctx: BindContext, proc: Signing) -> ProcedureRead:
     view = ProcedureRead(step=proc.step, face_provider=proc.face_provider)
     if proc.purpose is Purpose.SIGNING:
         view.agreement_version = ctx.settings.agreement_version
-    if proc.account_id is not None and proc.step in (SigningStep.SMS, SigningStep.PASSWORD):
+    if proc.purpose is Purpose.MOBILE_CHANGE and proc.step is SigningStep.SMS:
+        new = await mobile.pending_mobile(ctx, proc)
+        view.masked_mobile = mask_mobile(new) if new else None
+    elif proc.account_id is not None and proc.step in (SigningStep.SMS, SigningStep.PASSWORD):
         account = await signing.signing_account(ctx, proc)
-        mobile = fund.reveal_mobile(ctx.vault, account)
-        view.masked_mobile = mask_mobile(mobile) if mobile else None
+        number = fund.reveal_mobile(ctx.vault, account)
+        view.masked_mobile = mask_mobile(number) if number else None
     if proc.step is SigningStep.PASSWORD:
         view.password_must_set = (await binding.password_mode(ctx, proc)).must_set
     return view
 
 
+async def send_sms_code(ctx: BindContext, proc: Signing, *, new_mobile: str | None) -> str:
+    """Text a code: to the account's mobile, or (changing the mobile) to the new number."""
+    if proc.purpose is Purpose.MOBILE_CHANGE:
+        return await mobile.send_code_to_new_mobile(ctx, proc, mobile=new_mobile or "")
+    return await signing.send_sms_code(ctx, proc)
+
+
 async def verify_sms_code(ctx: BindContext, proc: Signing, *, code: str) -> None:
-    """Check the SMS code; in a password binding the code is the last step and binds."""
+    """Check the SMS code; in a password binding it binds, in a mobile change it changes."""
     await signing.verify_sms_code(ctx, proc, code=code)
     if proc.purpose is Purpose.PASSWORD_BIND:
         await binding.bind_signed(ctx, proc)
+    elif proc.purpose is Purpose.MOBILE_CHANGE:
+        await mobile.apply_new_mobile(ctx, proc)
 
 
 async def log_in_with_password(

@@ -19,6 +19,8 @@ class Purpose(enum.StrEnum):
     # Account number or ID number + the query password (+ an SMS code when the openid is
     # not known to belong to the holder): binds a second channel without a face check.
     PASSWORD_BIND = "password_bind"  # noqa: S105 - a purpose, not a secret
+    # A new face check, then an SMS code to the new number; the old number is told.
+    MOBILE_CHANGE = "mobile_change"
 
 
 class SigningStep(enum.StrEnum):

@@ -41,6 +41,12 @@ class SmsSent(BaseModel):
     expires_in: int
 
 
+class NewMobileCreate(BaseModel):
+    mobile: str | None = Field(
+        None, max_length=20, description="Changing the mobile only: the new 11-digit number"
+    )
+
+
 class SmsCodeCreate(BaseModel):
     code: str = SixDigits
 

@@ -59,6 +59,8 @@ STEPS: dict[Purpose, tuple[SigningStep, ...]] = {
     Purpose.UNBIND: (SigningStep.FACE, SigningStep.BOUND),
     # IDENTITY is "account or ID number + password" here (bind/password_login.py).
     Purpose.PASSWORD_BIND: (SigningStep.IDENTITY, SigningStep.SMS, SigningStep.BOUND),
+    # SMS is "a code to the new number" here (bind/mobile.py).
+    Purpose.MOBILE_CHANGE: (SigningStep.FACE, SigningStep.SMS, SigningStep.BOUND),
 }
 
 # Procedures that bind an openid that is not bound yet (the others need a binding).
@@ -197,11 +199,11 @@ def _code_hash(signing: Signing, code: str) -> str:
     return hashlib.sha256(f"{signing.id}:{code}".encode()).hexdigest()
 
 
-async def send_sms_code(ctx: BindContext, signing: Signing) -> str:
-    """Text a fresh 6-digit code to the account's mobile; returns the masked number."""
+async def send_sms_code(ctx: BindContext, signing: Signing, *, to: str | None = None) -> str:
+    """Text a fresh 6-digit code to the account's mobile (or `to`); returns it masked."""
     require_step(signing, SigningStep.SMS)
     account = await signing_account(ctx, signing)
-    mobile = fund.reveal_mobile(ctx.vault, account)
+    mobile = to or fund.reveal_mobile(ctx.vault, account)
     if not mobile:
         raise NoMobileOnFile()
     interval = ctx.settings.sms_min_interval_s

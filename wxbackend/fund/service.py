@@ -204,6 +204,12 @@ def reveal_name(vault: Vault, account: FundAccount) -> str:
     return vault.open(account.pii_key_id, account.name_enc)
 
 
+def change_mobile(vault: Vault, account: FundAccount, mobile: str) -> None:
+    """Record the holder's new mobile (sealed under the row's key, with its lookup hash)."""
+    account.mobile_enc = vault.seal(mobile, key_id=account.pii_key_id).blob
+    account.mobile_hash = vault.lookup_hash("mobile", mobile)
+
+
 def reveal_mobile(vault: Vault, account: FundAccount) -> str | None:
     if account.mobile_enc is None:
         return None

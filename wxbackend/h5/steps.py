@@ -75,6 +75,15 @@ FLOWS = (
         ("/h5/account", "查看我的账户"),
     ),
     Flow(
+        "mobile",
+        Purpose.MOBILE_CHANGE,
+        "/h5/mobile",
+        "更换手机号码",
+        "手机号码已更换",
+        "今后短信验证码和通知将发送到新手机号码，原号码已收到变更提醒。",
+        ("/h5/", "返回首页"),
+    ),
+    Flow(
         "unbind",
         Purpose.UNBIND,
         "/h5/unbind/face",
@@ -179,10 +188,11 @@ def _add_flow(flow: Flow) -> None:
 
     @router.post(flow.base.removeprefix("/h5") + "/sms", name=f"{flow.key}_sms")
     async def send_sms(
-        request: Request, ctx: BindContextDep, user: UserDep, _form: FormDep
+        request: Request, ctx: BindContextDep, user: UserDep, form: FormDep
     ) -> Response:
         try:
-            await signing.send_sms_code(ctx, await procedure_of(ctx, user, flow))
+            proc = await procedure_of(ctx, user, flow)
+            await flows.send_sms_code(ctx, proc, new_mobile=text(form, "mobile", max_len=20))
         except DomainError as exc:
             return await refused(request, ctx, user, flow, exc)
         return redirect(flow.base + "?sent=1")
@@ -193,10 +203,11 @@ def _add_flow(flow: Flow) -> None:
     ) -> Response:
         code = text(form, "code", max_len=6)
         try:
-            await flows.verify_sms_code(ctx, await procedure_of(ctx, user, flow), code=code)
+            proc = await procedure_of(ctx, user, flow)
+            await flows.verify_sms_code(ctx, proc, code=code)
         except DomainError as exc:
             return await refused(request, ctx, user, flow, exc)
-        return redirect(flow.base)
+        return redirect(flow.base + "/done" if proc.step is SigningStep.BOUND else flow.base)
 
     if flow.purpose is not Purpose.PASSWORD_BIND:
         _add_face_and_password(flow)
@@ -231,7 +242,7 @@ def _add_face_and_password(flow: Flow) -> None:
             return await refused(request, ctx, user, flow, exc)
         return redirect(flow.base + "/done" if flow.purpose is Purpose.UNBIND else flow.base)
 
-    if flow.purpose is Purpose.UNBIND:
+    if flow.purpose in (Purpose.UNBIND, Purpose.MOBILE_CHANGE):
         return
 
     @router.post(flow.base.removeprefix("/h5") + "/password", name=f"{flow.key}_password")

@@ -1,4 +1,4 @@
-"""Binding by account number or ID number + query password
+"""Binding by account number or ID number + query password; changing the mobile
 
 Revision ID: 0007
 Revises: 0005
@@ -6,7 +6,8 @@ Create Date: 2026-12-02 05:00:00
 
 A holder who signed on the centre's website (or on the other WeChat channel) binds with
 the account or ID number and the query password, plus an SMS code when the openid is
-not known to be theirs: `signing.purpose` gains `password_bind`.
+not known to be theirs: `signing.purpose` gains `password_bind`. Changing the mobile
+(a face check, then a code to the new number) is `mobile_change`.
 """
 
 from collections.abc import Sequence
@@ -20,7 +21,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _PURPOSES_BEFORE = ("signing", "password_reset", "unbind")
-_PURPOSES_AFTER = (*_PURPOSES_BEFORE, "password_bind")
+_PURPOSES_AFTER = (*_PURPOSES_BEFORE, "password_bind", "mobile_change")
 
 
 def _purpose_enum(values: Sequence[str]) -> sa.Enum:
@@ -38,7 +39,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM signing WHERE purpose = 'password_bind'")
+    op.execute("DELETE FROM signing WHERE purpose IN ('password_bind', 'mobile_change')")
     with op.batch_alter_table("signing", schema=None) as batch_op:
         batch_op.alter_column(
             "purpose",
