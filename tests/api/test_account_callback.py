@@ -119,7 +119,7 @@ async def test_sealed_frozen_and_closed_accounts_explain_what_to_do(world: World
         AccountStatus.CLOSED: "账户已销户",
     }
     for status, words in expected.items():
-        # Closed accounts cannot sign up: close it after binding, as a retirement would.
+        # Close it after binding, as a retirement would.
         _, openid, person = await bound(world, oa=True)
         async with session_scope(world.sessionmaker) as session:
             account = await session.get(FundAccount, person.account.id)

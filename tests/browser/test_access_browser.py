@@ -89,6 +89,59 @@ async def _bind_by_password(page: Any, base: str, vault: Vault, account: Any) ->
     await page.wait_for_url("**/h5/bind/password/done")
 
 
+async def test_a_closed_account_signs_up_and_sees_its_history_in_chromium(
+    quick_server: AppServer, browser: Any, shots_dir: Path, engine: AsyncEngine, vault: Vault
+) -> None:
+    async with session_scope(create_sessionmaker(engine)) as session:
+        account = await make_account(session, vault, name="杨丽华", months_of_deposits=3)
+        await fund.close_account(session, account.id, on=clock.today_in_china())
+    mobile = fund.reveal_mobile(vault, account) or ""
+    base = quick_server.base_url
+    context = await browser.new_context(
+        viewport=PHONE, user_agent=WECHAT_UA, locale="zh-CN", is_mobile=True, has_touch=True
+    )
+    page = await context.new_page()
+    page.set_default_timeout(10_000)
+    (shots_dir / "closed").mkdir()
+    shot = Shots(page, shots_dir / "closed")
+    try:
+        await page.goto(base + "/h5/signup")
+        await page.fill("input[name=openid]", "o-closed-" + secrets.token_hex(4))
+        await page.click("#authorize")
+        await page.wait_for_selector("#f-agree")
+        await page.check("#f-agree")
+        await page.click("#agree-submit")
+        await page.fill("#f-name", "杨丽华")
+        await page.fill("#f-id_no", fund.reveal_id_no(vault, account))
+        await page.click("#identity-submit")
+        await page.click("#sms-send")  # no "身份信息核验未通过" any more
+        await page.wait_for_selector("#sms-sent")
+        await page.fill("#f-code", await _last_code(page, base, mobile))
+        await page.click("#sms-verify")
+        await page.click("#face-start")
+        await page.wait_for_url("**/sandbox/tencent/face/**")
+        await page.click("button.pass")
+        await page.wait_for_selector("#f-confirm")
+        await page.fill("#f-password", PASSWORD)
+        await page.fill("#f-confirm", PASSWORD)
+        await page.click("#password-submit")
+        await page.wait_for_url("**/h5/signup/done")
+        await page.goto(base + "/h5/account")
+        assert "账户已销户" in await page.inner_text(".h5-page")
+        await shot("closed-account")
+        await page.goto(base + "/h5/deposits")
+        await shot("closed-deposits")
+        await page.goto(base + "/h5/withdrawals/new")
+        assert "不能再申请提取" in await page.inner_text(".h5-page")
+        await shot("closed-no-withdrawal")
+    except Exception:
+        await page.screenshot(path=str(shots_dir / "closed-failure.png"), full_page=True)
+        print("stopped at", page.url)
+        raise
+    finally:
+        await context.close()
+
+
 async def test_a_holder_changes_the_mobile_in_chromium(
     quick_server: AppServer, browser: Any, shots_dir: Path, engine: AsyncEngine, vault: Vault
 ) -> None:

@@ -58,7 +58,10 @@ class NotBound(Forbidden):
 
 class AccountClosed(Forbidden):
     code = "binding.account_closed"
-    default_message = "该公积金账户已销户，无法办理线上业务。"
+    default_message = (
+        "该公积金账户已销户，不能再申请提取、绑定或更换银行卡；"
+        "账户信息和缴存、结息、提取等历史记录仍可在“我的公积金”中查询。"
+    )
 
 
 class LoginNotMatched(DomainError):

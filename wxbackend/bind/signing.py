@@ -163,14 +163,9 @@ async def submit_identity(ctx: BindContext, signing: Signing, *, name: str, id_n
         Limit(ctx.settings.identity_attempts_per_id_per_day, DAY),
     )
     candidates = await fund.find_accounts_by_id_no(ctx.session, ctx.vault, id_no)
-    account = next(
-        (
-            a
-            for a in candidates
-            if a.status is not AccountStatus.CLOSED and fund.reveal_name(ctx.vault, a) == name
-        ),
-        None,
-    )
+    # A closed account signs too (its history stays readable); an open one comes first.
+    candidates.sort(key=lambda a: a.status is AccountStatus.CLOSED)
+    account = next((a for a in candidates if fund.reveal_name(ctx.vault, a) == name), None)
     if account is None:
         audit_refusal(ctx, signing, "signing.identity", "identity_not_matched")
         raise IdentityNotMatched()

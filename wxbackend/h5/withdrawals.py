@@ -60,6 +60,7 @@ async def _apply_page(
     found = await flows.eligibility(ctx, rules=rules, channel=user.channel, openid=user.openid)
     overview = await card_views.card_overview(ctx, channel=user.channel, openid=user.openid)
     account = await binding.queryable_account(ctx.session, channel=user.channel, openid=user.openid)
+    binding.ensure_not_closed(account)  # said before the form, not after filling it in
     kinds: list[dict[str, Any]] = [
         {
             "kind": e.kind,

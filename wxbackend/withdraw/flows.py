@@ -92,6 +92,7 @@ async def apply_once(
     add up to a lockout, while wrong ones still count.
     """
     account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
+    binding.ensure_not_closed(account)
     claim = await idempotency.reserve(
         ctx.session,
         scope=f"{channel.value}:{openid}",
