@@ -15,7 +15,7 @@ from wxbackend.auth.service import safe_next
 from wxbackend.bind import binding, flows, signing
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.errors import NotBound
-from wxbackend.bind.models import Purpose
+from wxbackend.bind.models import Purpose, SigningStep
 from wxbackend.bind.schemas import (
     AgreementCreate,
     BindingRead,
@@ -46,7 +46,7 @@ def _add_steps(prefix: str, purpose: Purpose) -> None:
     async def current(ctx: BindContextDep, user: CurrentUser) -> ProcedureRead:
         return await flows.procedure_read(ctx, await flows.procedure(ctx, user, purpose))
 
-    if purpose is not Purpose.UNBIND:
+    if SigningStep.SMS in signing.STEPS[purpose]:
 
         @router.post(prefix + "/sms", summary="Text a 6-digit code to the account's mobile")
         async def send_sms(
@@ -66,7 +66,7 @@ def _add_steps(prefix: str, purpose: Purpose) -> None:
             await flows.verify_sms_code(ctx, proc, code=body.code)
             return await flows.procedure_read(ctx, proc)
 
-    if purpose is not Purpose.PASSWORD_BIND:
+    if SigningStep.FACE in signing.STEPS[purpose]:
         _add_face_steps(prefix, purpose)
 
 
@@ -99,6 +99,20 @@ _add_steps("/api/binding/unbind-face", Purpose.UNBIND)
 _add_steps("/api/binding/password", Purpose.PASSWORD_BIND)
 # Face check first, then POST /api/mobile/sms {"mobile": <new>} and .../sms/verify.
 _add_steps("/api/mobile", Purpose.MOBILE_CHANGE)
+# Mini-program face login: POST /api/mp/face-login/identity, then .../face and .../face/result.
+_add_steps("/api/mp/face-login", Purpose.FACE_LOGIN)
+
+
+@router.post(
+    "/api/mp/face-login/identity",
+    summary="Mini-program face login: a signed holder's name and ID number, then the face check",
+)
+async def face_login_identity(
+    body: IdentityCreate, ctx: BindContextDep, user: CurrentUser
+) -> ProcedureRead:
+    proc = await flows.procedure(ctx, user, Purpose.FACE_LOGIN)
+    await flows.start_face_login(ctx, proc, name=body.name, id_no=body.id_no)
+    return await flows.procedure_read(ctx, proc)
 
 
 @router.post(

@@ -77,3 +77,17 @@ class NoPasswordYet(DomainError):
     default_message = (
         "该账户尚未设置查询密码，无法用密码绑定。请通过“签约绑定”（短信验证码加人脸识别）办理。"
     )
+
+
+class NotSignedYet(DomainError):
+    code = "binding.not_signed"
+    status = 400
+    default_message = (
+        "您尚未签约，刷脸登录仅限已签约的缴存人。请先完成“签约绑定”（短信验证码加人脸识别）。"
+    )
+
+
+class MiniProgramOnly(DomainError):
+    code = "binding.mini_program_only"
+    status = 400
+    default_message = "刷脸登录仅在小程序中提供，公众号请使用签约绑定或账号密码绑定。"

@@ -8,7 +8,7 @@ and openid, so no id in a request can reach anyone else's.
 from __future__ import annotations
 
 from wxbackend.auth.sessions import UserSession
-from wxbackend.bind import binding, mobile, password_login, signing
+from wxbackend.bind import binding, face_login, mobile, password_login, signing
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import WrongStep
 from wxbackend.bind.models import Purpose, Signing, SigningStep
@@ -65,10 +65,17 @@ async def log_in_with_password(
 
 
 async def finish_face_check(ctx: BindContext, proc: Signing, *, ref: str | None) -> None:
-    """Read the face check's result; a passed check in an unbind procedure unbinds."""
+    """Read the face check's result; it unbinds (unbind by face) or binds (face login)."""
     await signing.check_face(ctx, proc, ref=ref)
     if proc.purpose is Purpose.UNBIND:
         await binding.complete_unbind_by_face(ctx, proc)
+    elif proc.purpose is Purpose.FACE_LOGIN:
+        await binding.bind_signed(ctx, proc)
+
+
+async def start_face_login(ctx: BindContext, proc: Signing, *, name: str, id_no: str) -> None:
+    """Mini-program face login: the holder's name and ID number, before the face check."""
+    await face_login.submit_face_login_identity(ctx, proc, name=name, id_no=id_no)
 
 
 async def set_password(

@@ -21,6 +21,8 @@ class Purpose(enum.StrEnum):
     PASSWORD_BIND = "password_bind"  # noqa: S105 - a purpose, not a secret
     # A new face check, then an SMS code to the new number; the old number is told.
     MOBILE_CHANGE = "mobile_change"
+    # Mini-program "刷脸登录": name + ID number, then a face check, binds a signed holder.
+    FACE_LOGIN = "face_login"
 
 
 class SigningStep(enum.StrEnum):

@@ -61,10 +61,11 @@ STEPS: dict[Purpose, tuple[SigningStep, ...]] = {
     Purpose.PASSWORD_BIND: (SigningStep.IDENTITY, SigningStep.SMS, SigningStep.BOUND),
     # SMS is "a code to the new number" here (bind/mobile.py).
     Purpose.MOBILE_CHANGE: (SigningStep.FACE, SigningStep.SMS, SigningStep.BOUND),
+    Purpose.FACE_LOGIN: (SigningStep.IDENTITY, SigningStep.FACE, SigningStep.BOUND),
 }
 
 # Procedures that bind an openid that is not bound yet (the others need a binding).
-BINDING_PURPOSES = (Purpose.SIGNING, Purpose.PASSWORD_BIND)
+BINDING_PURPOSES = (Purpose.SIGNING, Purpose.PASSWORD_BIND, Purpose.FACE_LOGIN)
 
 
 FACE_CHANNELS: dict[Channel, FaceChannel] = {

@@ -1,4 +1,4 @@
-"""Binding by account number or ID number + query password; changing the mobile
+"""Binding by password, changing the mobile, mini-program face login
 
 Revision ID: 0007
 Revises: 0005
@@ -7,7 +7,8 @@ Create Date: 2026-12-02 05:00:00
 A holder who signed on the centre's website (or on the other WeChat channel) binds with
 the account or ID number and the query password, plus an SMS code when the openid is
 not known to be theirs: `signing.purpose` gains `password_bind`. Changing the mobile
-(a face check, then a code to the new number) is `mobile_change`.
+(a face check, then a code to the new number) is `mobile_change`; the mini-program's
+face login of a signed holder (name + ID number, then 人脸核身) is `face_login`.
 """
 
 from collections.abc import Sequence
@@ -21,7 +22,7 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 _PURPOSES_BEFORE = ("signing", "password_reset", "unbind")
-_PURPOSES_AFTER = (*_PURPOSES_BEFORE, "password_bind", "mobile_change")
+_PURPOSES_AFTER = (*_PURPOSES_BEFORE, "password_bind", "mobile_change", "face_login")
 
 
 def _purpose_enum(values: Sequence[str]) -> sa.Enum:
@@ -39,7 +40,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM signing WHERE purpose IN ('password_bind', 'mobile_change')")
+    op.execute(
+        "DELETE FROM signing WHERE purpose IN ('password_bind', 'mobile_change', 'face_login')"
+    )
     with op.batch_alter_table("signing", schema=None) as batch_op:
         batch_op.alter_column(
             "purpose",
