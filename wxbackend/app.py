@@ -35,6 +35,7 @@ from wxbackend.health.metrics import router as metrics_router
 from wxbackend.http_guards import BodyLimitMiddleware, SecurityHeadersMiddleware
 from wxbackend.logs import configure_logging
 from wxbackend.middleware import RequestContextMiddleware
+from wxbackend.notify import service as notify_service
 from wxbackend.notify.api import router as notify_router
 from wxbackend.notify.templates import load_templates
 from wxbackend.points.api import router as points_router
@@ -151,6 +152,8 @@ def create_app(
     app.state.appointment_book = load_book_for(
         settings.appointments.halls_file, settings.appointments.calendar_file
     )
+    # bind may not import notify (notify reads bind's bindings): the hook is handed over.
+    app.state.locked_notice = notify_service.enqueue_password_locked
     app.state.gateways_override = gateways
     # Outermost first: headers on every answer, then request id and error answers
     # (500/503 rendered here, with the id still bound), then the body cap.

@@ -155,3 +155,23 @@ async def test_the_h5_password_page_names_a_seven_digit_entry(world: World) -> N
     assert page.status_code == 422
     assert "新密码须为6位数字，您输入了7位。" in page.text
     assert 'maxlength="6"' not in form.text
+
+
+async def test_the_lock_is_told_to_the_holder_once_through_the_outbox(world: World) -> None:
+    from sqlalchemy import select
+
+    from wxbackend.notify.models import OutboxNotice
+
+    token, person = await _bound(world)
+    limit = world.settings.signing.password_max_failures
+    for _ in range(limit + 2):  # the lock, then two refused retries
+        await world.call(token, "POST", "/api/binding/unbind", {"password": "135790"})
+    async with session_scope(world.sessionmaker) as session:
+        notices = (
+            await session.scalars(
+                select(OutboxNotice).where(OutboxNotice.account_id == person.account.id)
+            )
+        ).all()
+    assert [n.kind for n in notices] == ["password_locked"]
+    assert "年" in notices[0].payload["unlock_at"]
+    assert notices[0].link_path == "/h5/password/forgot"

@@ -156,3 +156,46 @@ async def test_dramatiq_queue_delivers_each_notice_once(setup: Setup, vault: Vau
     assert len(setup.sms.sent) == 3
     for notice_id in ids:
         assert (await _status(setup.settings, notice_id)).status == NoticeStatus.SENT
+
+
+async def _holder_with_notices(
+    setup: Setup, vault: Vault, *, deposit: bool, withdrawal: bool
+) -> None:
+    engine = create_engine(setup.settings.database)
+    try:
+        async with session_scope(create_sessionmaker(engine)) as session:
+            account = await make_account(session, vault)
+            await service.set_sms_choices(
+                session, account_id=account.id, deposit=deposit, withdrawal=withdrawal
+            )
+            await service.enqueue_notice(
+                session,
+                account_id=account.id,
+                kind="withdrawal_paid",
+                values={"amount": "¥3,000.00", "bank_card": "工商银行 ****1234"},
+            )
+            await service.enqueue_notice(
+                session,
+                account_id=account.id,
+                kind="deposit_posted",
+                values={"month": "2026年11月", "amount": "¥1,920.00"},
+            )
+    finally:
+        await engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("deposit", "withdrawal", "templates"),
+    [
+        (True, True, {"200103", "200106"}),
+        (False, True, {"200103"}),
+        (True, False, {"200106"}),
+        (False, False, set()),
+    ],
+)
+async def test_the_worker_sends_only_the_sms_the_holder_takes(
+    setup: Setup, vault: Vault, deposit: bool, withdrawal: bool, templates: set[str]
+) -> None:
+    await _holder_with_notices(setup, vault, deposit=deposit, withdrawal=withdrawal)
+    await run_worker(setup.settings, once=True, gateways=setup.gateways)
+    assert {sms.template_id for sms in setup.sms.sent} == templates

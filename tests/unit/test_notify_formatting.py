@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from wxbackend.notify.formatting import NoticeFormatError, field_type, format_value
-from wxbackend.notify.kinds import UnknownNotice, complete_values
-from wxbackend.notify.templates import load_templates, parse_templates, render_fields
+from wxbackend.notify.kinds import UnknownNotice, allowed_values, complete_values
+from wxbackend.notify.templates import SMS_OPT_OUT, load_templates, parse_templates, render_fields
 
 AT = "2026-11-22T11:30:00+00:00"
 
@@ -143,7 +143,13 @@ def test_shipped_templates_render_every_kind_within_limits() -> None:
         },
     }
     for kind, templates in book.kinds.items():
-        values = complete_values(kind, samples.get(kind, {"amount": "¥1,234,567.89"}), at=AT)
+        values = complete_values(
+            kind,
+            samples.get(
+                kind, {"amount": "¥1,234,567.89"} if "amount" in allowed_values(kind) else {}
+            ),
+            at=AT,
+        )
         values["reason"] = long_reason
         for wechat in (templates.template, templates.subscribe):
             assert wechat is not None, kind
@@ -167,4 +173,28 @@ def test_templates_with_untyped_keys_refused() -> None:
         "withdrawal_paid": {"template": {"template_id": "t", "fields": {"colour1": "{amount}"}}}
     }
     with pytest.raises(ValueError, match="colour1"):
+        parse_templates(raw)
+
+
+def test_every_shipped_sms_carries_the_opt_out_line() -> None:
+    book = load_templates()
+    bodies = [t.sms.text for t in book.kinds.values() if t.sms is not None]
+    assert len(bodies) == len(book.kinds)
+    assert all(SMS_OPT_OUT in body for body in bodies)
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("您的提取款{1}已到账。", "lacks"),
+        ("您的提取款{1}已到账{3}。" + SMS_OPT_OUT, "do not match"),
+    ],
+)
+def test_an_sms_without_opt_out_or_with_wrong_slots_is_refused(text: str, problem: str) -> None:
+    raw: dict[str, object] = {
+        "withdrawal_paid": {
+            "sms": {"template_id": "200103", "params": ["{amount}", "{bank_card}"], "text": text}
+        }
+    }
+    with pytest.raises(ValueError, match=problem):
         parse_templates(raw)

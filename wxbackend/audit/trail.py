@@ -7,6 +7,8 @@ their own, so a refused attempt is recorded even though the request's work rolls
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -21,6 +23,15 @@ class AuditTrail:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         self._sessionmaker = sessionmaker
         self._pending: list[AuditEvent] = []
+        self._after: list[Callable[[AsyncSession], Awaitable[object]]] = []
+
+    def after(self, write: Callable[[AsyncSession], Awaitable[object]]) -> None:
+        """Write something more with the events, kept even if the request's work rolls back.
+
+        For a consequence of a refusal (the "password locked" notice): the refusal's own
+        transaction is rolled back, this one is not.
+        """
+        self._after.append(write)
 
     def record(
         self,
@@ -48,8 +59,11 @@ class AuditTrail:
 
     async def flush(self) -> None:
         """Write the buffered events; called by the edge after its unit of work ends."""
-        if not self._pending:
+        if not self._pending and not self._after:
             return
         events, self._pending = self._pending, []
+        writes, self._after = self._after, []
         async with session_scope(self._sessionmaker) as session:
             session.add_all(events)
+            for write in writes:
+                await write(session)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,7 @@ from wxbackend.bind.models import Binding, Credential, Purpose, Signing, Signing
 from wxbackend.bind.passwords import (
     InitialPasswordExpired,
     InitialPasswordMustChange,
+    PasswordLocked,
     SameAsCurrentPassword,
     check_new_password,
     hash_password,
@@ -24,7 +26,7 @@ from wxbackend.bind.passwords import (
     require_six_digits,
 )
 from wxbackend.bind.signing import advance, require_step, signing_account
-from wxbackend.clock import now
+from wxbackend.clock import china_time_text, now
 from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, FundAccount
@@ -104,6 +106,10 @@ async def verify_password(
         return
     metrics.LOGINS.labels(kind="password", outcome="failed").inc()
     error = await ctx.lockout.record_failure(account_id, attempt)
+    if isinstance(error, PasswordLocked) and error.just_locked and ctx.locked_notice:
+        notice = ctx.locked_notice
+        unlock_at = china_time_text(now() + timedelta(seconds=ctx.settings.password_lock_s))
+        ctx.audit.after(lambda session: notice(session, account_id=account_id, unlock_at=unlock_at))
     ctx.audit.record(
         "password.verify",
         AuditOutcome.REFUSED,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +17,14 @@ from wxbackend.sms import SmsSender
 from wxbackend.store import Store
 
 
+class LockedNotice(Protocol):
+    """Writes the "password locked" notice for the account (notify's outbox, in `session`)."""
+
+    async def __call__(
+        self, session: AsyncSession, *, account_id: int, unlock_at: str
+    ) -> object: ...
+
+
 @dataclass
 class BindContext:
     session: AsyncSession
@@ -25,6 +34,8 @@ class BindContext:
     sms: SmsSender
     faces: Mapping[FaceChannel, FaceVerifier]  # by channel: "h5" / "miniprogram"
     audit: AuditTrail
+    # Wired by the app (notify is not bind's to import); None: no notice.
+    locked_notice: LockedNotice | None = None
 
     @property
     def lockout(self) -> Lockout:

@@ -22,6 +22,7 @@ def bind_context(request: Request, session: SessionDep, audit: AuditDep) -> Bind
         sms=state.sms,
         faces=state.face_verifiers,
         audit=audit,
+        locked_notice=getattr(state, "locked_notice", None),
     )
 
 

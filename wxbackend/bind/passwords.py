@@ -31,6 +31,8 @@ class PasswordLocked(DomainError):
     code = "password.locked"
     status = 423
     default_message = "密码错误次数过多，已被锁定。"
+    # This very attempt set the lock (the holder is told once, not per refused retry).
+    just_locked = False
 
 
 class InitialPasswordExpired(DomainError):
@@ -182,9 +184,11 @@ class Lockout:
     async def record_failure(self, account_id: int, attempt: int) -> DomainError:
         """The error for a wrong password at `attempt`: wrong, or now locked."""
         if attempt >= self._max:
+            locked = self._locked(self._lock_s)
             if await self._store.set_if_absent(f"pwlock:{account_id}", "1", ttl=self._lock_s):
                 metrics.LOCKOUTS.labels(kind="depositor").inc()
-            return self._locked(self._lock_s)
+                locked.just_locked = True
+            return locked
         left = self._max - attempt
         return WrongPassword(f"密码错误，还可尝试{left}次。", attempts_left=left)
 

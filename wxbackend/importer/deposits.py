@@ -12,7 +12,16 @@ from wxbackend.fund.models import AccountStatus, FundAccount
 from wxbackend.importer import fields
 from wxbackend.importer.base import Importer
 from wxbackend.importer.fields import RowInvalid
+from wxbackend.money import format_yuan
+from wxbackend.notify import service as notify
 from wxbackend.security.masking import mask_account_no
+
+# Deposits for months older than this are history being loaded, not news to tell.
+NOTIFY_MONTHS = 2
+
+
+def _recent(month: date, today: date) -> bool:
+    return (today.year - month.year) * 12 + today.month - month.month <= NOTIFY_MONTHS
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +82,7 @@ class DepositImporter(Importer[DepositRow]):
             raise RowInvalid("posted_on is before the account was opened")
 
     async def write(self, item: DepositRow) -> None:
-        await fund_service.post_deposit(
+        deposit = await fund_service.post_deposit(
             self.session,
             account=self._account(item),
             month=item.month,
@@ -82,3 +91,16 @@ class DepositImporter(Importer[DepositRow]):
             employer_ratio_bp=item.employer_ratio_bp,
             employee_ratio_bp=item.employee_ratio_bp,
         )
+        if _recent(item.month, self.today):
+            # The holder hears of this month's contribution (the SMS only if they take it);
+            # a backfill of old months stays silent.
+            await notify.enqueue_notice(
+                self.session,
+                account_id=deposit.account_id,
+                kind="deposit_posted",
+                values={
+                    "month": f"{item.month.year}年{item.month.month}月",
+                    "amount": format_yuan(deposit.employer_amount + deposit.employee_amount),
+                },
+                link_path="/h5/deposits",
+            )

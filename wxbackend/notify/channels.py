@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from wxbackend.errors import DomainError
-from wxbackend.notify.kinds import LATE_REPLY
+from wxbackend.notify.kinds import LATE_REPLY, SMS_TOPICS
 from wxbackend.notify.models import NoticeChannel
 from wxbackend.notify.templates import (
     NoticeFormatError,
@@ -70,6 +70,8 @@ class Recipient:
     mp_openid: str | None = None
     consents: dict[str, int] = field(default_factory=dict)
     mobile: str | None = None
+    # SMS topics the holder turned off ("deposit", "withdrawal"): those SMS are not sent.
+    sms_off: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +183,7 @@ async def _one(
 
 
 def channels_for(
-    templates: NoticeTemplates, recipient: Recipient
+    templates: NoticeTemplates, recipient: Recipient, kind: str = ""
 ) -> list[tuple[NoticeChannel, str]]:
     """The channels that could carry this notice, best first, each with its address."""
     order: list[tuple[NoticeChannel, str]] = []
@@ -190,7 +192,8 @@ def channels_for(
     subscribe = templates.subscribe
     if subscribe and recipient.mp_openid and recipient.consents.get(subscribe.template_id, 0) > 0:
         order.append((NoticeChannel.SUBSCRIBE, recipient.mp_openid))
-    if templates.sms and recipient.mobile:
+    declined = SMS_TOPICS.get(kind) in recipient.sms_off
+    if templates.sms and recipient.mobile and not declined:
         order.append((NoticeChannel.SMS, recipient.mobile))
     return order
 
@@ -204,7 +207,7 @@ async def send_best(
         # Only where the user wrote, within WeChat's 48 h customer-service window.
         order = [(NoticeChannel.CUSTOM, recipient.oa_openid)] if recipient.oa_openid else []
     else:
-        order = channels_for(templates, recipient)
+        order = channels_for(templates, recipient, notice.kind)
     for channel, address in order:
         result = await _one(channel, senders, notice, templates, address)
         results.append(result)

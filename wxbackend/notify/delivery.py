@@ -79,11 +79,19 @@ async def _recipient(
         elif binding.channel is Channel.MINI_PROGRAM:
             mp_openid = binding.openid
     account = await fund.get_account(session, account_id)
+    preference = await repo.get_sms_preference(session, account_id)
+    sms_off: set[str] = set()
+    if preference is not None:
+        if not preference.deposit_sms:
+            sms_off.add("deposit")
+        if not preference.withdrawal_sms:
+            sms_off.add("withdrawal")
     return Recipient(
         oa_openid=oa_openid,
         mp_openid=mp_openid,
         consents=await repo.consents_of(session, mp_openid) if mp_openid else {},
         mobile=fund.reveal_mobile(vault, account) if account is not None else None,
+        sms_off=frozenset(sms_off),
     )
 
 

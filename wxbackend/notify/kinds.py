@@ -21,10 +21,24 @@ KINDS: dict[str, dict[str, str | None]] = {
     "documents_needed": {"amount": "", "documents": "申请材料"},
     # The day before a hall appointment (wxbackend/appointments/jobs.py).
     "appointment_reminder": {"hall": None, "business": None, "slot_time": None, "ticket": None},
+    # A month's contribution booked (the importer, for recent months only).
+    "deposit_posted": {"month": "本月", "amount": None},
+    # Too many wrong query passwords: the holder learns of it (someone may be guessing).
+    "password_locked": {"unlock_at": "锁定期满"},
     # A callback's reply that missed WeChat's 5 s and could not be sent at once: its text.
     "late_reply": {"text": None},
 }
 LATE_REPLY = "late_reply"
+
+# The SMS a holder may turn off, by topic (docs/sms-service.md); other kinds always go.
+SMS_TOPICS: dict[str, str] = {
+    "deposit_posted": "deposit",
+    "withdrawal_approved": "withdrawal",
+    "withdrawal_rejected": "withdrawal",
+    "withdrawal_paid": "withdrawal",
+    "withdrawal_failed": "withdrawal",
+    "documents_needed": "withdrawal",
+}
 
 # What looks like a mobile, card or ID number is never stored (masked ones pass: ****).
 _RAW_NUMBER = re.compile(r"(?<!\d)(1[3-9]\d{9}|\d{15,19}|\d{17}[Xx])(?!\d)")

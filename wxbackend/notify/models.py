@@ -6,7 +6,16 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
 from wxbackend.db import Base, UTCDateTime, utcnow
@@ -70,4 +79,15 @@ class SubscribeConsent(Base):
     openid: Mapped[str] = mapped_column(String(64))
     template_id: Mapped[str] = mapped_column(String(64))
     remaining: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class SmsPreference(Base):
+    """Which notice SMS a holder takes (a missing row: all of them, the default)."""
+
+    __tablename__ = "sms_preference"
+
+    account_id: Mapped[int] = mapped_column(ForeignKey("fund_account.id"), primary_key=True)
+    deposit_sms: Mapped[bool] = mapped_column(Boolean, default=True)
+    withdrawal_sms: Mapped[bool] = mapped_column(Boolean, default=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, case, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.notify.models import NoticeStatus, OutboxNotice, SubscribeConsent
+from wxbackend.notify.models import NoticeStatus, OutboxNotice, SmsPreference, SubscribeConsent
 
 S = NoticeStatus
 
@@ -190,3 +190,21 @@ async def count_by_status(session: AsyncSession) -> dict[str, int]:
         select(OutboxNotice.status, func.count()).group_by(OutboxNotice.status)
     )
     return {str(NoticeStatus(status).value): int(count) for status, count in rows.all()}
+
+
+async def get_sms_preference(session: AsyncSession, account_id: int) -> SmsPreference | None:
+    return await session.get(SmsPreference, account_id)
+
+
+async def put_sms_preference(
+    session: AsyncSession, *, account_id: int, deposit_sms: bool, withdrawal_sms: bool
+) -> SmsPreference:
+    """Insert or update the row (the row's primary key is the account)."""
+    row = await session.get(SmsPreference, account_id)
+    if row is None:
+        row = SmsPreference(account_id=account_id)
+        session.add(row)
+    row.deposit_sms = deposit_sms
+    row.withdrawal_sms = withdrawal_sms
+    await session.flush()
+    return row

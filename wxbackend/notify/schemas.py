@@ -15,3 +15,15 @@ class ConsentRead(BaseModel):
     """Sends left per template id, for the templates just reported."""
 
     remaining: dict[str, int]
+
+
+class SmsChoicesRead(BaseModel):
+    """Which notice SMS the holder takes; verification codes and security notices always go."""
+
+    deposit: bool = Field(description="An SMS when a month's contribution is booked")
+    withdrawal: bool = Field(description="SMS about withdrawal applications and payouts")
+
+
+class SmsChoicesUpdate(BaseModel):
+    deposit: bool
+    withdrawal: bool

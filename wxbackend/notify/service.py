@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 import structlog
@@ -95,3 +96,41 @@ async def retry_dead(
 async def notices_by_status(session: AsyncSession) -> dict[str, int]:
     """How many notices are in each status (the operators' metrics)."""
     return await repo.count_by_status(session)
+
+
+@dataclass(frozen=True, slots=True)
+class SmsChoices:
+    """Which notice SMS the holder takes (verification codes and security notices always)."""
+
+    deposit: bool
+    withdrawal: bool
+
+
+async def sms_choices(session: AsyncSession, *, account_id: int) -> SmsChoices:
+    row = await repo.get_sms_preference(session, account_id)
+    if row is None:
+        return SmsChoices(deposit=True, withdrawal=True)
+    return SmsChoices(deposit=row.deposit_sms, withdrawal=row.withdrawal_sms)
+
+
+async def set_sms_choices(
+    session: AsyncSession, *, account_id: int, deposit: bool, withdrawal: bool
+) -> SmsChoices:
+    """Turn the holder's deposit and withdrawal SMS on or off (the worker reads it per send)."""
+    await repo.put_sms_preference(
+        session, account_id=account_id, deposit_sms=deposit, withdrawal_sms=withdrawal
+    )
+    return SmsChoices(deposit=deposit, withdrawal=withdrawal)
+
+
+async def enqueue_password_locked(
+    session: AsyncSession, *, account_id: int, unlock_at: str
+) -> OutboxNotice:
+    """Tell the holder their query password was locked (bind calls it through the app)."""
+    return await enqueue_notice(
+        session,
+        account_id=account_id,
+        kind="password_locked",
+        values={"unlock_at": unlock_at},
+        link_path="/h5/password/forgot",
+    )

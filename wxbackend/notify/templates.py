@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import string
 import tomllib
 from functools import lru_cache
@@ -32,9 +33,29 @@ class WeChatTemplate(_Strict):
         return self
 
 
+# Every notice SMS ends with how to stop it (the centre's SMS notices promise opt-out).
+SMS_OPT_OUT = "不需要此类短信可在公众号“短信服务”中关闭"
+
+
 class SmsTemplate(_Strict):
     template_id: str = Field(min_length=1)
     params: list[str]
+    # The body as registered in the Tencent SMS console ({1}, {2} … are the params): kept
+    # here so a template that forgets the opt-out line, or miscounts its params, is
+    # refused at start-up rather than found by a holder.
+    text: str = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _body_matches(self) -> SmsTemplate:
+        if SMS_OPT_OUT not in self.text:
+            raise ValueError(f"SMS template {self.template_id}: the body lacks {SMS_OPT_OUT!r}")
+        slots = sorted({int(n) for n in re.findall(r"\{(\d+)\}", self.text)})
+        if slots != list(range(1, len(self.params) + 1)):
+            raise ValueError(
+                f"SMS template {self.template_id}: the body's slots {slots} do not match "
+                f"its {len(self.params)} params"
+            )
+        return self
 
 
 class NoticeTemplates(_Strict):

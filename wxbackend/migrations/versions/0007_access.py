@@ -1,4 +1,4 @@
-"""Binding by password, changing the mobile, mini-program face login
+"""Binding by password, changing the mobile, mini-program face login, SMS choices
 
 Revision ID: 0007
 Revises: 0005
@@ -9,6 +9,9 @@ the account or ID number and the query password, plus an SMS code when the openi
 not known to be theirs: `signing.purpose` gains `password_bind`. Changing the mobile
 (a face check, then a code to the new number) is `mobile_change`; the mini-program's
 face login of a signed holder (name + ID number, then 人脸核身) is `face_login`.
+
+`sms_preference` holds which notice SMS a holder turned off (deposit, withdrawal); no row
+means all of them, as before.
 """
 
 from collections.abc import Sequence
@@ -30,6 +33,19 @@ def _purpose_enum(values: Sequence[str]) -> sa.Enum:
 
 
 def upgrade() -> None:
+    op.create_table(
+        "sms_preference",
+        sa.Column("account_id", sa.Integer(), nullable=False),
+        sa.Column("deposit_sms", sa.Boolean(), nullable=False),
+        sa.Column("withdrawal_sms", sa.Boolean(), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["account_id"],
+            ["fund_account.id"],
+            name=op.f("fk_sms_preference_account_id_fund_account"),
+        ),
+        sa.PrimaryKeyConstraint("account_id", name=op.f("pk_sms_preference")),
+    )
     with op.batch_alter_table("signing", schema=None) as batch_op:
         batch_op.alter_column(
             "purpose",
@@ -40,6 +56,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("sms_preference")
     op.execute(
         "DELETE FROM signing WHERE purpose IN ('password_bind', 'mobile_change', 'face_login')"
     )
