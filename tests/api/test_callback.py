@@ -172,7 +172,7 @@ async def test_unknown_message_type_gets_the_default_reply(
     response = await post(client, user.sign(user.message("hologram"), mode="safe"))
     reply = user.read_reply(response.content)
     assert reply is not None
-    assert reply.text == texts["default"]
+    assert reply.text.startswith(texts["default"])
 
 
 async def test_events_without_reply_answer_success(

@@ -108,14 +108,12 @@ async def test_view_and_unknown_events_get_no_reply(
         ("贷款查询", "binding"),
         ("缴存", "guide_deposit"),
         ("密码", "password"),
-        ("查询密码忘了", "password"),
         ("帮助", "help"),
         ("？", "help"),
         ("HELP", "help"),
         ("12329", "hotline"),
         ("转人工", "hotline"),
         ("网点查询", "points_how"),
-        ("今天天气不错", "default"),
     ],
 )
 async def test_text_keywords(
@@ -153,13 +151,28 @@ async def test_media_messages_get_a_polite_reply(
 async def test_unknown_message_type_gets_the_default_reply(
     registry: HandlerRegistry, user: SimulatedUser, ctx: HandlerContext
 ) -> None:
-    assert await reply_text(registry, user.message("hologram"), ctx) == ctx.content["default"]
+    reply = await reply_text(registry, user.message("hologram"), ctx)
+    assert reply is not None
+    assert reply.startswith(ctx.content["default"])
+    assert "您是不是想问" in reply
 
 
-async def test_unknown_click_key_falls_back_without_reply(
+async def test_unknown_text_gets_the_default_reply_with_suggestions(
     registry: HandlerRegistry, user: SimulatedUser, ctx: HandlerContext
 ) -> None:
-    assert await reply_text(registry, user.click("NO_SUCH_KEY"), ctx) is None
+    reply = await reply_text(registry, user.text("今天天气不错"), ctx)
+    assert reply is not None
+    assert reply.startswith(ctx.content["default"])
+    assert "weixin://bizmsgmenu?msgmenucontent=" in reply
+
+
+async def test_a_removed_click_key_still_gets_an_answer(
+    registry: HandlerRegistry, user: SimulatedUser, ctx: HandlerContext
+) -> None:
+    reply = await reply_text(registry, user.click("NO_SUCH_KEY"), ctx)
+    assert reply is not None
+    assert reply.startswith(ctx.content["menu_gone"])
+    assert "怎么签约绑定" in reply
 
 
 async def test_registering_a_key_twice_is_refused() -> None:

@@ -25,11 +25,13 @@ REQUIRED = (
     "help",
     "hotline",
     "media",
+    "menu_gone",
     "password",
     "points_how",
     "service_points",
     "welcome",
     "welcome_back",
+    "welcome_back_bound",
 )
 
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")

@@ -10,7 +10,16 @@ or on a fresh one from `build_registry()`:
 
 from __future__ import annotations
 
-from wxbackend.handlers import account, appointments, fallback, guides, notify, points, welcome
+from wxbackend.handlers import (
+    account,
+    appointments,
+    conversation,
+    fallback,
+    guides,
+    notify,
+    points,
+    welcome,
+)
 from wxbackend.handlers.messages import InboundMessage, NewsReply, Reply, TextReply
 from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
 
@@ -35,5 +44,6 @@ def build_registry() -> HandlerRegistry:
     appointments.register(registry)
     guides.register(registry)
     notify.register(registry)
+    conversation.register(registry)  # after the keywords it routes to
     fallback.register(registry)
     return registry

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from wxbackend.handlers.conversation import fallback_reply_text, load_conversation
 from wxbackend.handlers.messages import InboundMessage, Reply, TextReply
-from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
+from wxbackend.handlers.registry import MENU_EVENTS, HandlerContext, HandlerRegistry
 
 MEDIA_TYPES = ("image", "voice", "video", "shortvideo", "link", "file")
 
@@ -13,11 +14,19 @@ async def media_not_supported(message: InboundMessage, ctx: HandlerContext) -> R
 
 
 async def default_reply(message: InboundMessage, ctx: HandlerContext) -> Reply | None:
-    """Unrecognised text or message type: point to help; unknown events get no reply."""
-    # Events such as TEMPLATESENDJOBFINISH are reports to us, not something the user said.
+    """Unrecognised text: what it might mean; a menu key we no longer have: the menu moved.
+
+    Other events (TEMPLATESENDJOBFINISH …) are reports to us, not something the user
+    did, and get no reply.
+    """
+    conversation = load_conversation()
     if message.is_event:
+        if message.event in MENU_EVENTS:  # a button removed since the client cached it
+            popular = fallback_reply_text(conversation, "", ctx.content["menu_gone"])
+            return TextReply(popular)
         return None
-    return TextReply(ctx.content["default"])
+    text = (message.content or "").strip() if message.msg_type == "text" else ""
+    return TextReply(fallback_reply_text(conversation, text, ctx.content["default"]))
 
 
 def register(registry: HandlerRegistry) -> None:

@@ -76,6 +76,8 @@ class HandlerRegistry:
         self._types: dict[str, Handler] = {}
         self._fallback: Handler | None = None
         self._repeatable: set[Handler] = set()
+        # Understood questions (handlers/conversation.py), asked after exact keywords.
+        self._router: Callable[[str], Handler | None] | None = None
 
     @staticmethod
     def _put(table: dict[str, Handler], name: str, handler: Handler, what: str) -> None:
@@ -127,6 +129,14 @@ class HandlerRegistry:
 
         return register
 
+    def set_text_router(self, router: Callable[[str], Handler | None]) -> None:
+        """Asked for every text no exact keyword takes, before the contained keywords."""
+        self._router = router
+
+    def keyword_handler(self, text: str) -> Handler | None:
+        """What the keywords (exact, then contained) and patterns give for this text."""
+        return self._match_keywords(text, routed=False)
+
     def fallback(self, handler: Handler) -> Handler:
         self._fallback = handler
         return handler
@@ -167,9 +177,16 @@ class HandlerRegistry:
         return self._types.get(message.msg_type, self._fallback)
 
     def _match_text(self, text: str) -> Handler | None:
+        return self._match_keywords(text, routed=True)
+
+    def _match_keywords(self, text: str, *, routed: bool) -> Handler | None:
         for keyword in self._keywords:
             if text == keyword.word:
                 return keyword.handler
+        if routed and self._router is not None:
+            found = self._router(text)
+            if found is not None:
+                return found
         for keyword in self._keywords:
             if not keyword.exact and keyword.word in text:
                 return keyword.handler

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+from wxbackend.bind import binding
+from wxbackend.bind.errors import NotBound
+from wxbackend.db import session_scope
+from wxbackend.enums import Channel
 from wxbackend.handlers import followers
 from wxbackend.handlers.messages import InboundMessage, Reply, TextReply
 from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
 
 
+async def _bound_name(ctx: HandlerContext, openid: str) -> str | None:
+    """The masked name of the account this follower is bound to, if any."""
+    if ctx.sessionmaker is None:  # handler unit tests: no database
+        return None
+    async with session_scope(ctx.sessionmaker) as session:
+        try:
+            account = await binding.bound_account(
+                session, channel=Channel.OFFICIAL_ACCOUNT, openid=openid
+            )
+        except NotBound:
+            return None
+        return account.name_masked
+
+
 async def welcome_follower(message: InboundMessage, ctx: HandlerContext) -> Reply | None:
-    """A new (or returning) follower: how to sign up and bind, then what we offer."""
+    """A new follower: how to sign up and bind; one still bound from before: welcome back."""
     await followers.clear_unsubscribe(ctx.store, message.openid)
+    name = await _bound_name(ctx, message.openid)
+    if name is not None:
+        # Unfollowing does not unbind: telling this person to sign up again would be wrong.
+        return TextReply(f"{name}，{ctx.content['welcome_back_bound']}")
     return TextReply(ctx.content["welcome"])
 
 
