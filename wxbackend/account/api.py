@@ -135,6 +135,7 @@ async def yearly_statement(
     body = render_statement_pdf(
         built,
         centre=settings.centre.name,
+        hotlines=settings.centre.hotlines,
         font_path=settings.certificates.font_path,
         now=now(),
     )

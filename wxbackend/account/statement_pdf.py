@@ -13,14 +13,14 @@ _WIDTHS = (30, 52, 28, 28, 32)
 
 
 def render_statement_pdf(
-    statement: Statement, *, centre: str, font_path: str, now: datetime
+    statement: Statement, *, centre: str, hotlines: str, font_path: str, now: datetime
 ) -> bytes:
     s = statement
     title = f"{s.year}年度住房公积金个人账户对账单"
     doc = ChineseDocument(
         font_path=font_path,
         title=title,
-        footer=f"{centre} · 打印日期 {date_text(s.generated_on)}",
+        footer=f"{centre} · 服务热线 {hotlines} · 打印日期 {date_text(s.generated_on)}",
         created=now,
     )
     doc.add_page()
