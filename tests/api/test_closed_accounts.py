@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from tests.api.signing_world import Person, World
+from tests.api.signing_world import PASSWORD, Person, World
 from tests.api.test_account_callback import ask
 from tests.api.test_h5_pages import logged_in, sign_up_through_pages
 from tests.builders import luhn_complete, make_card, month_start
@@ -53,7 +53,7 @@ async def test_a_closed_account_is_told_plainly_what_it_cannot_do(world: World) 
     await world.sign_up(token, person)
     applied = await world.client.post(
         "/api/withdrawals",
-        json={"kind": "rent", "amount": "100.00"},
+        json={"kind": "rent", "amount": "100.00", "password": PASSWORD},
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": secrets.token_hex(8)},
     )
     assert (applied.status_code, applied.json()["code"]) == (403, "binding.account_closed")
@@ -101,7 +101,7 @@ async def test_a_sealed_account_signs_up_and_is_told_which_withdrawals_remain(
         await make_card(session, world.vault, person.account)
     rent = await world.client.post(
         "/api/withdrawals",
-        json={"kind": "rent", "amount": "100.00"},
+        json={"kind": "rent", "amount": "100.00", "password": PASSWORD},
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": secrets.token_hex(8)},
     )
     assert rent.status_code == 422, rent.text
