@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/install.sh requirements.lock
 bash scripts/install_pdf_font.sh
 # Vendoring (npm) only has to be done before serving: beside the migration and the demo.
-(bash scripts/vendor_weui.sh && bash scripts/vendor_apidocs.sh) &
+(bash scripts/vendor_weui.sh && bash scripts/vendor_apidocs.sh && bash scripts/vendor_desk.sh) &
 vendoring=$!
 
 echo "==> migrating the database"

@@ -11,6 +11,7 @@ cd "$(dirname "$0")/.."
 
 bash scripts/install.sh requirements-test.lock
 bash scripts/vendor_weui.sh
+bash scripts/vendor_desk.sh
 bash scripts/vendor_apidocs.sh
 
 # The browser tests (tests/browser/) drive Debian's chromium with Playwright; never
