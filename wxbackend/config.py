@@ -205,6 +205,16 @@ class WithdrawSettings(BaseModel):
     payout_max_attempts: int = Field(6, ge=1)
 
 
+class StaffSettings(BaseModel):
+    """The staff desk (/desk) and the staff API: sessions."""
+
+    # 等保 2.0 idle timeout: a staff session unused this long ends. 15 minutes is the most
+    # allowed; shorter is fine (tests use seconds).
+    idle_timeout_s: int = Field(15 * 60, ge=1, le=15 * 60)
+    desk_cookie_name: str = "wxb_desk"
+    desk_cookie_secure: bool = True
+
+
 class NotifySettings(BaseModel):
     """Notices to users (outbox): channels' templates, retries, pacing."""
 
@@ -314,6 +324,7 @@ class Settings(BaseSettings):
     signing: SigningSettings = SigningSettings()
     sessions: SessionSettings = SessionSettings()
     withdraw: WithdrawSettings = WithdrawSettings()
+    staff: StaffSettings = StaffSettings()
     notify: NotifySettings = NotifySettings()
     appointments: AppointmentSettings = AppointmentSettings()
     certificates: CertificateSettings = CertificateSettings()

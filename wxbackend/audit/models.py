@@ -28,6 +28,8 @@ class AuditEvent(Base):
     outcome: Mapped[AuditOutcome] = mapped_column(stored_enum(AuditOutcome))
     channel: Mapped[str | None] = mapped_column(String(8))
     openid: Mapped[str | None] = mapped_column(String(64), index=True)
+    # The staff member who acted ("staff:<username>"); openid is a depositor's only.
+    staff_actor: Mapped[str | None] = mapped_column(String(64), index=True)
     account_id: Mapped[int | None] = mapped_column(Integer, index=True)
     reason: Mapped[str | None] = mapped_column(String(64))
     request_id: Mapped[str | None] = mapped_column(String(64))

@@ -40,6 +40,7 @@ class AuditTrail:
         *,
         channel: Channel | None = None,
         openid: str | None = None,
+        staff_actor: str | None = None,
         account_id: int | None = None,
         reason: str | None = None,
     ) -> None:
@@ -50,6 +51,7 @@ class AuditTrail:
                 outcome=outcome,
                 channel=channel.value if channel else None,
                 openid=openid,
+                staff_actor=staff_actor,
                 account_id=account_id,
                 reason=reason,
                 request_id=request_id,

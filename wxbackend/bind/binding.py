@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend import metrics
 from wxbackend.audit.models import AuditOutcome
+from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind import repository as repo
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import AccountBoundElsewhere, AccountClosed, AlreadyBound, NotBound
@@ -281,6 +282,29 @@ async def _unbind(ctx: BindContext, *, channel: Channel, openid: str, account_id
     ctx.audit.record(
         "binding.unbind", AuditOutcome.OK, channel=channel, openid=openid, account_id=account_id
     )
+
+
+async def unbind_by_staff(
+    session: AsyncSession, *, audit: AuditTrail, staff_actor: str, account_id: int, binding_id: int
+) -> Binding:
+    """The counter unbinds a lost phone's openid from the account it belongs to."""
+    binding = next(
+        (b for b in await repo.bindings_for_account(session, account_id) if b.id == binding_id),
+        None,
+    )
+    if binding is None:
+        raise NotBound()
+    await repo.remove_binding(session, binding.id)
+    audit.record(
+        "binding.unbind",
+        AuditOutcome.OK,
+        channel=binding.channel,
+        openid=binding.openid,
+        staff_actor=staff_actor,
+        account_id=account_id,
+        reason="counter",
+    )
+    return binding
 
 
 async def bindings_of_account(session: AsyncSession, account_id: int) -> list[Binding]:

@@ -50,3 +50,20 @@ async def issue_initial_passwords(
         sheet.append(SheetRow(account.account_no, account.name_masked, password))
     await session.flush()
     return sheet
+
+
+async def reissue_initial_password(session: AsyncSession, *, account_id: int) -> str:
+    """A new random initial password for one account (the counter's reset, ID checked in
+    person); the holder must change it before any query works. Returned once, never kept."""
+    password = generate_initial_password()
+    hashed = await hash_password(password)
+    existing = await repo.credentials_for(session, [account_id])
+    credential = existing.get(account_id)
+    if credential is None:
+        session.add(Credential(account_id=account_id, password_hash=hashed, is_initial=True))
+    else:
+        credential.password_hash = hashed
+        credential.is_initial = True
+        credential.set_at = now()
+    await session.flush()
+    return password

@@ -195,6 +195,15 @@ class Lockout:
     async def record_success(self, account_id: int) -> None:
         await self._store.delete(f"pwfail:{account_id}")
 
+    async def locked_for_s(self, account_id: int) -> float | None:
+        """Seconds the account stays locked, or None when it is not locked."""
+        return await self._store.ttl(f"pwlock:{account_id}")
+
+    async def unlock(self, account_id: int) -> None:
+        """Lift the lock (the counter, after checking the holder's ID in person)."""
+        await self._store.delete(f"pwlock:{account_id}")
+        await self._store.delete(f"pwfail:{account_id}")
+
     def _locked(self, remaining_s: float) -> PasswordLocked:
         unlock_at = clock.now() + timedelta(seconds=remaining_s)
         return PasswordLocked(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from wxbackend.cards.codes import Outcome, ResultCode
-from wxbackend.errors import Conflict, DomainError, InvalidInput, TooManyRequests
+from wxbackend.errors import Conflict, DomainError, InvalidInput, NotFound, TooManyRequests
 
 TYPE1_EXPLAINED = (
     "提取资金只能转入您本人的I类银行账户。I类账户是在银行柜面开立、可存取现金、"
@@ -97,3 +97,8 @@ def refusal(result: ResultCode, *, provider_code: str) -> CardVerificationRefuse
 class VerificationsExhausted(TooManyRequests):
     code = "card.verifications_exhausted"
     default_message = "今日银行卡核验次数已用完，请明日再试。"
+
+
+class CardNotFound(NotFound):
+    code = "card.not_found"
+    default_message = "未找到该银行卡。"

@@ -16,6 +16,7 @@ class CardStatus(enum.StrEnum):
     ACTIVE = "active"
     REPLACED = "replaced"
     REJECTED_TYPE2 = "rejected_type2"  # the paying bank refused it as a Type-II account
+    INVALID = "invalid"  # marked invalid at the counter (lost, cancelled at the bank)
 
 
 class BankCard(Base):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -48,3 +50,10 @@ async def add_card(session: AsyncSession, card: BankCard) -> BankCard:
 
 async def get_card(session: AsyncSession, card_id: int) -> BankCard | None:
     return await session.get(BankCard, card_id)
+
+
+async def cards_of_account(session: AsyncSession, account_id: int) -> Sequence[BankCard]:
+    result = await session.scalars(
+        select(BankCard).where(BankCard.account_id == account_id).order_by(BankCard.id.desc())
+    )
+    return result.all()

@@ -19,6 +19,7 @@ from wxbackend.cards.bins import BinTable, CardKind, Issuer, default_bins
 from wxbackend.cards.codes import describe
 from wxbackend.cards.errors import (
     BindRace,
+    CardNotFound,
     CardNumberInvalid,
     CardRejectedAsType2,
     CreditCardRefused,
@@ -63,6 +64,21 @@ async def mark_refused_as_type2(session: AsyncSession, card_id: int) -> None:
     if card is not None:
         card.status = CardStatus.REJECTED_TYPE2
         await session.flush()
+
+
+async def invalidate_card(session: AsyncSession, *, account_id: int, card_id: int) -> BankCard:
+    """The counter marks the holder's card invalid (lost, closed at the bank): no withdrawal
+    is paid to it again, and the holder binds a new one."""
+    card = await repo.get_card(session, card_id)
+    if card is None or card.account_id != account_id:
+        raise CardNotFound()
+    card.status = CardStatus.INVALID
+    await session.flush()
+    return card
+
+
+async def cards_of_account(session: AsyncSession, account_id: int) -> list[BankCard]:
+    return list(await repo.cards_of_account(session, account_id))
 
 
 async def card_label(session: AsyncSession, card_id: int) -> str:

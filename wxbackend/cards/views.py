@@ -33,6 +33,13 @@ class CardOverview:
     supported: tuple[str, ...]  # bank codes the account may bind
 
 
+INVALID_EXPLAINED = "该银行卡已在服务大厅登记为失效，请绑定本人其他I类借记卡。"
+NOTICES = {
+    CardStatus.REJECTED_TYPE2: REJECTED_TYPE2_EXPLAINED,
+    CardStatus.INVALID: INVALID_EXPLAINED,
+}
+
+
 async def card_overview(
     ctx: BindContext, *, channel: Channel, openid: str, bins: BinTable | None = None
 ) -> CardOverview:
@@ -43,6 +50,6 @@ async def card_overview(
     card = await repo.latest_card(ctx.session, account.id)
     if card is None or card.status is CardStatus.REPLACED:
         return CardOverview(current=None, supported=supported)
-    notice = REJECTED_TYPE2_EXPLAINED if card.status is CardStatus.REJECTED_TYPE2 else None
+    notice = NOTICES.get(card.status)
     view = CardView(card=card, bank_name=bins.bank_name(card.bank_code), notice=notice)
     return CardOverview(current=view, supported=supported)

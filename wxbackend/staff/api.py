@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from wxbackend.deps import AuditDep, RowId, SessionDep, SettingsDep, StoreDep, VaultDep
 from wxbackend.staff import auth, service
+from wxbackend.staff.service import QueueFilter
 from wxbackend.staff.deps import (
     CurrentStaff,
     StaffSessionsDep,
@@ -44,14 +45,17 @@ async def log_in(
     store: StoreDep,
     sessions: StaffSessionsDep,
     audit: AuditDep,
+    vault: VaultDep,
 ) -> StaffLoginRead:
     login = await auth.log_in(
         session,
         store=store,
         sessions=sessions,
         audit=audit,
+        vault=vault,
         username=body.username,
         password=body.password,
+        otp=body.otp,
         client=client_address(request),
     )
     return StaffLoginRead(
@@ -70,13 +74,15 @@ async def log_out(request: Request, _staff: CurrentStaff, sessions: StaffSession
 
 @router.get("/withdrawals", summary="Applications in one state, oldest first")
 async def list_withdrawals(
-    _staff: CurrentStaff,
+    staff: CurrentStaff,
     session: SessionDep,
     rules: RulesDep,
     status: WithdrawalStatus = WithdrawalStatus.UNDER_REVIEW,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> QueueRead:
-    rows = await service.review_queue(session, rules=rules, status=status, limit=limit)
+    rows = await service.review_queue(
+        session, rules=rules, staff=staff, filters=QueueFilter(status=status), limit=limit
+    )
     return QueueRead(items=[QueueItemRead.of(row) for row in rows])
 
 
@@ -84,12 +90,12 @@ async def list_withdrawals(
 async def get_withdrawal(
     withdrawal_id: RowId,
     rules: RulesDep,
-    _staff: CurrentStaff,
+    staff: CurrentStaff,
     session: SessionDep,
     vault: VaultDep,
 ) -> WithdrawalDetailRead:
     found = await service.withdrawal_file(
-        session, rules=rules, vault=vault, withdrawal_id=withdrawal_id
+        session, rules=rules, vault=vault, staff=staff, withdrawal_id=withdrawal_id
     )
     return WithdrawalDetailRead.of(found)
 

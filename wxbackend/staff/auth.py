@@ -1,8 +1,9 @@
-"""Staff logins: usernames and scrypt passwords, rate limits, lockout, roles.
+"""Staff logins: usernames, scrypt passwords and TOTP, rate limits, lockout, roles.
 
-等保 2.0 level 3 asks for unique identities, lockout after failed logins and idle
-timeouts; staff can approve payments, so their passwords are longer than depositors'
-6-digit ones and every login, good or bad, is audited.
+等保 2.0 level 3 asks for unique identities, two factors, lockout after failed logins
+and idle timeouts; staff can approve payments, so their passwords are longer than
+depositors' 6-digit ones, a TOTP code is the second factor, and every login, good or
+bad, is audited. A wrong code counts against the lockout exactly like a wrong password.
 """
 
 from __future__ import annotations
@@ -21,11 +22,15 @@ from wxbackend.bind.passwords import hash_password, password_matches
 from wxbackend.clock import china_time_text
 from wxbackend.errors import DomainError
 from wxbackend.security import ratelimit
+from wxbackend.security.pii import Vault
 from wxbackend.staff import repository as repo
+from wxbackend.staff import totp
 from wxbackend.staff.errors import (
+    StaffEnrolmentRequired,
     StaffLocked,
     StaffLoginFailed,
     StaffPasswordWeak,
+    StaffSessionExpired,
     StaffUnauthenticated,
     StaffUserExists,
     StaffUsernameInvalid,
@@ -57,6 +62,8 @@ class Staff:
     id: int
     username: str
     role: StaffRole
+    # Signed in with the password only, to enrol a second factor: good for nothing else.
+    enrolment_only: bool = False
 
     @property
     def actor(self) -> str:
@@ -67,6 +74,10 @@ class Staff:
 class StaffLogin:
     token: str
     staff: Staff
+
+    @property
+    def enrolment_required(self) -> bool:
+        return self.staff.enrolment_only
 
 
 def normalise_username(username: str) -> str:
@@ -131,11 +142,18 @@ async def log_in(
     store: Store,
     sessions: StaffSessionStore,
     audit: AuditTrail,
+    vault: Vault,
     username: str,
     password: str,
+    otp: str,
     client: str,
+    allow_enrolment: bool = False,
 ) -> StaffLogin:
-    """Check the password under rate limits and lockout; opens a new session."""
+    """Check password and TOTP code under rate limits and lockout; opens a new session.
+
+    Someone without a second factor yet gets an enrolment-only session where the edge
+    can enrol one (the desk), and a refusal where it cannot (the JSON API).
+    """
     username = normalise_username(username)
     user = await repo.staff_by_username(session, username) if USERNAME.match(username) else None
     # Only a real staff name goes into the audit trail: a mistyped field could hold a password.
@@ -146,21 +164,48 @@ async def log_in(
         lockout = StaffLockout(store)
         attempt = await lockout.begin_attempt(username)
     except DomainError as exc:
-        audit.record("staff.login", AuditOutcome.REFUSED, openid=who, reason=_code(exc))
+        audit.record("staff.login", AuditOutcome.REFUSED, staff_actor=who, reason=_code(exc))
         metrics.LOGINS.labels(kind="staff", outcome="refused").inc()
         raise
     matches = await password_matches(password, user.password_hash if user else _DUMMY_HASH)
+    reason: str | None = None
     if user is None or not user.active or not matches:
-        locked = await lockout.record_failure(username, attempt)
         reason = "unknown_user" if user is None else ("disabled" if matches else "wrong_password")
-        audit.record("staff.login", AuditOutcome.REFUSED, openid=who, reason=reason)
+    elif user.totp_enrolled_at is not None:
+        reason = await _second_factor_refusal(session, vault, user, otp)
+    if reason is not None:
+        locked = await lockout.record_failure(username, attempt)
+        audit.record("staff.login", AuditOutcome.REFUSED, staff_actor=who, reason=reason)
         metrics.LOGINS.labels(kind="staff", outcome="failed").inc()
         raise locked or StaffLoginFailed()
+    assert user is not None  # noqa: S101 - reason is None only for a real, active user
     await lockout.record_success(username)
+    enrolling = user.totp_enrolled_at is None
+    if enrolling and not allow_enrolment:
+        audit.record("staff.login", AuditOutcome.REFUSED, staff_actor=who, reason="no_totp")
+        raise StaffEnrolmentRequired()
     metrics.LOGINS.labels(kind="staff", outcome="ok").inc()
-    audit.record("staff.login", AuditOutcome.OK, openid=who)
-    token = await sessions.create(staff_id=user.id, username=user.username)
-    return StaffLogin(token=token, staff=Staff(user.id, user.username, user.role))
+    audit.record(
+        "staff.login", AuditOutcome.OK, staff_actor=who, reason="enrolment" if enrolling else None
+    )
+    token = await sessions.create(
+        staff_id=user.id, username=user.username, epoch=user.session_epoch, enrolment_only=enrolling
+    )
+    return StaffLogin(token=token, staff=Staff(user.id, user.username, user.role, enrolling))
+
+
+async def _second_factor_refusal(
+    session: AsyncSession, vault: Vault, user: StaffUser, otp: str
+) -> str | None:
+    """None when `otp` is a current code not used before; else why not."""
+    if user.totp_secret_enc is None or user.totp_key_id is None:
+        return "no_totp"
+    step = totp.matching_step(vault.open(user.totp_key_id, user.totp_secret_enc), otp)
+    if step is None:
+        return "wrong_otp"
+    if not await repo.spend_totp_step(session, user.id, step):
+        return "replayed_otp"
+    return None
 
 
 def _code(exc: DomainError) -> str:
@@ -168,13 +213,16 @@ def _code(exc: DomainError) -> str:
 
 
 async def current_staff(session: AsyncSession, *, sessions: StaffSessionStore, token: str) -> Staff:
-    """The staff member behind a token; a disabled account loses its sessions at once."""
+    """The staff member behind a token; a disabled account or a revocation ends it at once."""
     found = await sessions.get(token)
     user = await repo.get_staff(session, found.staff_id)
     if user is None or not user.active or user.username != found.username:
         await sessions.end(token)
         raise StaffUnauthenticated()
-    return Staff(user.id, user.username, user.role)
+    if user.session_epoch != found.epoch:
+        await sessions.end(token)
+        raise StaffSessionExpired("您的会话已被管理员结束，请重新登录。")
+    return Staff(user.id, user.username, user.role, found.enrolment_only)
 
 
 async def add_staff(
@@ -198,6 +246,25 @@ async def disable_staff(session: AsyncSession, *, username: str) -> StaffUser:
     if user is None:
         raise StaffUserNotFound()
     user.active = False
+    await repo.bump_session_epoch(session, user.id)
+    await session.flush()
+    return user
+
+
+async def revoke_sessions(session: AsyncSession, *, username: str) -> StaffUser:
+    """End every open session of one staff member (they log in again, with both factors)."""
+    user = await repo.staff_by_username(session, normalise_username(username))
+    if user is None:
+        raise StaffUserNotFound()
+    await repo.bump_session_epoch(session, user.id)
+    await session.refresh(user)
+    return user
+
+
+async def reset_second_factor(session: AsyncSession, *, username: str) -> StaffUser:
+    """A lost phone: the old secret is forgotten and the next login enrols a new one."""
+    user = await revoke_sessions(session, username=username)
+    user.totp_secret_enc = user.totp_key_id = user.totp_enrolled_at = None
     await session.flush()
     return user
 

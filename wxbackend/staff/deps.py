@@ -10,14 +10,17 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from wxbackend.config import Settings
 from wxbackend.deps import SessionDep
 from wxbackend.staff import auth
 from wxbackend.staff.auth import Staff
+from wxbackend.staff.errors import StaffUnauthenticated
 from wxbackend.staff.sessions import StaffSessionStore
 
 
 def staff_sessions(request: Request) -> StaffSessionStore:
-    return StaffSessionStore(request.app.state.store)
+    settings: Settings = request.app.state.settings
+    return StaffSessionStore(request.app.state.store, idle_s=settings.staff.idle_timeout_s)
 
 
 def staff_token(request: Request) -> str:
@@ -37,7 +40,10 @@ StaffSessionsDep = Annotated[StaffSessionStore, Depends(staff_sessions)]
 
 
 async def current_staff(request: Request, session: SessionDep, sessions: StaffSessionsDep) -> Staff:
-    return await auth.current_staff(session, sessions=sessions, token=staff_token(request))
+    staff = await auth.current_staff(session, sessions=sessions, token=staff_token(request))
+    if staff.enrolment_only:
+        raise StaffUnauthenticated()
+    return staff
 
 
 CurrentStaff = Annotated[Staff, Depends(current_staff)]

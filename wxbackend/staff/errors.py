@@ -10,11 +10,49 @@ class StaffUnauthenticated(Unauthenticated):
     default_message = "请先登录审核系统。"
 
 
+class StaffSessionExpired(StaffUnauthenticated):
+    # A token that was good once: idle too long (15 minutes), past the day, or revoked.
+    code = "staff.session_expired"
+    default_message = "您已超过15分钟未操作或会话已结束，请重新登录。"
+
+
 class StaffLoginFailed(DomainError):
-    # One answer for "no such user", "disabled" and "wrong password".
+    # One answer for "no such user", "disabled", "wrong password" and "wrong code".
     code = "staff.login_failed"
     status = 401
-    default_message = "用户名或密码错误。"
+    default_message = "用户名、密码或动态码错误。"
+
+
+class StaffEnrolmentRequired(Forbidden):
+    code = "staff.totp_enrolment_required"
+    default_message = "请先在工作台登录并绑定动态码（双因素认证）。"
+
+
+class StaffOtpWrong(InvalidInput):
+    code = "staff.otp_wrong"
+    default_message = "动态码不正确或已使用，请输入验证器中最新的6位动态码。"
+
+
+class StaffForbidden(Forbidden):
+    code = "staff.forbidden"
+    default_message = "您的角色无权使用此功能。"
+
+
+class CaseHeld(DomainError):
+    code = "staff.case_held"
+    status = 409
+    default_message = "该申请正由其他审核人员处理，请稍后再试。"
+
+
+class CaseNotHeld(DomainError):
+    code = "staff.case_not_held"
+    status = 409
+    default_message = "请先打开该申请（领取）后再作决定；领取可能已超时。"
+
+
+class CounterCheckMissing(InvalidInput):
+    code = "staff.identity_not_checked"
+    default_message = "请先核验本人身份证件原件，并勾选确认。"
 
 
 class StaffLocked(DomainError):

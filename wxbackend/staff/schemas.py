@@ -23,6 +23,8 @@ Reason = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, m
 class StaffLoginCreate(BaseModel):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=128)
+    # The current 6-digit TOTP code (enrolled on the desk, /desk/login).
+    otp: str = Field("", max_length=8)
 
 
 class StaffLoginRead(BaseModel):

@@ -1,17 +1,21 @@
 """The review desk: the queue, an application's file, and the reviewer's decision.
 
 Who may approve what is decided here: reviewers up to the configured amount and never a
-kind that closes the account; supervisors anything. The state change and the debit are
-the withdrawal service's (one transaction, conditional update, journal entry).
+kind that closes the account; supervisors anything (staff.roles). The state change and
+the debit are the withdrawal service's (one transaction, conditional update, journal
+entry); a decision also needs the case's hold (staff.claims), so two people never decide
+one case at once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from wxbackend import clock
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.audit.trail import AuditTrail
 from wxbackend.cards.models import BankCard
@@ -21,10 +25,13 @@ from wxbackend.fund import service as fund
 from wxbackend.fund.models import FundAccount
 from wxbackend.money import format_yuan
 from wxbackend.security.pii import Vault
+from wxbackend.staff import claims, roles
 from wxbackend.staff.auth import Staff
+from wxbackend.staff.claims import CaseState
 from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
 from wxbackend.staff.models import StaffRole
 from wxbackend.withdraw import recovery as withdraw_recovery
+from wxbackend.staff.roles import Capability
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw import supplements as withdraw_supplements
 from wxbackend.withdraw import views as withdraw_views
@@ -58,18 +65,55 @@ class QueueRow:
     holder_name: str
     account_no: str
     documents: int
+    case: CaseState | None = None
+
+    @property
+    def waiting_days(self) -> int:
+        return (clock.today_in_china() - self.withdrawal.applied_on).days
+
+
+@dataclass(frozen=True, slots=True)
+class QueueFilter:
+    status: WithdrawalStatus = WithdrawalStatus.UNDER_REVIEW
+    kind: str | None = None
+    min_waiting_days: int | None = None
+    min_amount: int | None = None  # fen
+    max_amount: int | None = None  # fen
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """The holder's full name and ID number, for matching against the documents."""
+
+    name: str
+    id_no: str
 
 
 async def review_queue(
     session: AsyncSession,
     *,
     rules: RuleBook,
-    status: WithdrawalStatus = WithdrawalStatus.UNDER_REVIEW,
+    staff: Staff,
+    filters: QueueFilter | None = None,
     limit: int = 100,
 ) -> list[QueueRow]:
     """Oldest application first: the statutory decision deadline runs from applying."""
-    queue = await withdraw.review_queue(session, status=status, limit=limit)
+    roles.ensure(staff.role, Capability.REVIEW)
+    f = filters or QueueFilter()
+    waited = None
+    if f.min_waiting_days:
+        waited = clock.today_in_china() - timedelta(days=f.min_waiting_days)
+    queue = await withdraw.filtered_review_queue(
+        session,
+        status=f.status,
+        kind=f.kind,
+        applied_on_or_before=waited,
+        min_amount=f.min_amount,
+        max_amount=f.max_amount,
+        limit=limit,
+    )
     holders = await fund.accounts_by_ids(session, [w.account_id for w, _ in queue])
+    cases = await claims.states_of(session, staff=staff, withdrawal_ids=[w.id for w, _ in queue])
     return [
         QueueRow(
             w,
@@ -77,9 +121,16 @@ async def review_queue(
             holders[w.account_id].name_masked,
             holders[w.account_id].account_no,
             documents,
+            cases[w.id],
         )
         for w, documents in queue
     ]
+
+
+async def queue_counts(session: AsyncSession, *, staff: Staff) -> dict[str, int]:
+    """How many applications are in each state (the queue's tabs)."""
+    roles.ensure(staff.role, Capability.REVIEW)
+    return await withdraw.withdrawals_by_status(session)
 
 
 async def _withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal:
@@ -90,8 +141,9 @@ async def _withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal:
 
 
 async def withdrawal_file(
-    session: AsyncSession, *, rules: RuleBook, vault: Vault, withdrawal_id: int
+    session: AsyncSession, *, rules: RuleBook, vault: Vault, staff: Staff, withdrawal_id: int
 ) -> WithdrawalFile:
+    roles.ensure(staff.role, Capability.REVIEW)
     withdrawal = await _withdrawal(session, withdrawal_id)
     account = await fund.get_account(session, withdrawal.account_id)
     if account is None:
@@ -107,6 +159,47 @@ async def withdrawal_file(
     )
 
 
+async def open_case(session: AsyncSession, *, staff: Staff, withdrawal_id: int) -> CaseState:
+    """Opening a case under review takes its hold (refused while someone else holds it)."""
+    withdrawal = await _withdrawal(session, withdrawal_id)
+    if withdrawal.status is WithdrawalStatus.UNDER_REVIEW:
+        await claims.take(session, staff=staff, withdrawal_id=withdrawal.id)
+    return await claims.state(session, staff=staff, withdrawal_id=withdrawal.id)
+
+
+async def release_case(session: AsyncSession, *, staff: Staff, withdrawal_id: int) -> None:
+    roles.ensure(staff.role, Capability.REVIEW)
+    await claims.release(session, staff=staff, withdrawal_id=withdrawal_id)
+
+
+async def account_history(
+    session: AsyncSession, *, staff: Staff, withdrawal: Withdrawal
+) -> list[Withdrawal]:
+    """The account's other withdrawals, newest first (what a reviewer compares against)."""
+    roles.ensure(staff.role, Capability.REVIEW)
+    rows = await withdraw.withdrawals_of(session, account_id=withdrawal.account_id)
+    return [w for w in rows if w.id != withdrawal.id][:10]
+
+
+async def reveal_identity(
+    session: AsyncSession, *, vault: Vault, audit: AuditTrail, staff: Staff, withdrawal_id: int
+) -> Identity:
+    """The full name and ID number, on an explicit request that is audited."""
+    roles.ensure(staff.role, Capability.REVIEW)
+    withdrawal = await _withdrawal(session, withdrawal_id)
+    account = await fund.get_account(session, withdrawal.account_id)
+    if account is None:
+        raise WithdrawalNotFound()
+    audit.record(
+        "staff.reveal_identity",
+        AuditOutcome.OK,
+        staff_actor=staff.actor,
+        account_id=account.id,
+        reason=f"withdrawal:{withdrawal.id}",
+    )
+    return Identity(fund.reveal_name(vault, account), fund.reveal_id_no(vault, account))
+
+
 async def view_document(
     session: AsyncSession,
     *,
@@ -116,6 +209,7 @@ async def view_document(
     document_id: int,
 ) -> WithdrawalDocument:
     """One uploaded document; every view is audited (it is sensitive personal data)."""
+    roles.ensure(staff.role, Capability.REVIEW)
     withdrawal = await _withdrawal(session, withdrawal_id)
     document = await withdraw.document(session, withdrawal, document_id)
     if document is None:
@@ -123,7 +217,7 @@ async def view_document(
     audit.record(
         "staff.document_view",
         AuditOutcome.OK,
-        openid=staff.actor,
+        staff_actor=staff.actor,
         account_id=withdrawal.account_id,
         reason=f"withdrawal:{withdrawal.id}:document:{document.id}",
     )
@@ -132,13 +226,22 @@ async def view_document(
 
 def ensure_may_approve(staff: Staff, withdrawal: Withdrawal, *, settings: WithdrawSettings) -> None:
     """Reviewers approve up to the limit and no closing kinds; supervisors anything."""
-    if staff.role is StaffRole.SUPERVISOR:
+    roles.ensure(staff.role, Capability.REVIEW)
+    if roles.may(staff.role, Capability.DECIDE_ABOVE_LIMIT):
         return
     if withdrawal.closes_account:
         raise SupervisorRequired("该提取将注销账户，须由主管审批。")
     if withdrawal.amount > settings.reviewer_limit:
         limit = format_yuan(settings.reviewer_limit)
-        raise SupervisorRequired(f"提取金额超过审核员审批限额{limit}，须由主管审批。")
+        raise SupervisorRequired(f"提取金额超过审核员审批限额{limit}元，须由主管审批。")
+
+
+def needs_supervisor(staff: Staff, withdrawal: Withdrawal, *, settings: WithdrawSettings) -> bool:
+    try:
+        ensure_may_approve(staff, withdrawal, settings=settings)
+    except SupervisorRequired:
+        return True
+    return False
 
 
 async def approve(
@@ -150,11 +253,13 @@ async def approve(
     withdrawal_id: int,
     note: str | None,
 ) -> Withdrawal:
-    """Approve and debit in the request's transaction."""
+    """Approve and debit in the request's transaction, holding the case."""
     withdrawal = await _withdrawal(session, withdrawal_id)
     try:
         ensure_may_approve(staff, withdrawal, settings=settings)
+        await claims.take_for_decision(session, staff=staff, withdrawal_id=withdrawal.id)
         await withdraw.approve(session, withdrawal, actor=staff.actor, note=note)
+        await claims.close(session, withdrawal_id=withdrawal.id)
     except DomainError as exc:
         _audit(audit, "staff.approve", staff, withdrawal, refused=exc)
         raise
@@ -172,7 +277,10 @@ async def reject(
 ) -> Withdrawal:
     withdrawal = await _withdrawal(session, withdrawal_id)
     try:
+        roles.ensure(staff.role, Capability.REVIEW)
+        await claims.take_for_decision(session, staff=staff, withdrawal_id=withdrawal.id)
         await withdraw.reject(session, withdrawal, actor=staff.actor, reason=reason)
+        await claims.close(session, withdrawal_id=withdrawal.id)
     except DomainError as exc:
         _audit(audit, "staff.reject", staff, withdrawal, refused=exc)
         raise
@@ -222,6 +330,27 @@ async def requery_payout(
     return withdrawal
 
 
+async def escalate(
+    session: AsyncSession,
+    *,
+    audit: AuditTrail,
+    settings: WithdrawSettings,
+    staff: Staff,
+    withdrawal_id: int,
+) -> None:
+    """Refer a case beyond this reviewer's limit to a supervisor."""
+    withdrawal = await _withdrawal(session, withdrawal_id)
+    if not needs_supervisor(staff, withdrawal, settings=settings):
+        raise SupervisorRequired("该申请在您的审批权限内，请直接审批。")
+    await claims.escalate(
+        session,
+        audit=audit,
+        staff=staff,
+        withdrawal_id=withdrawal.id,
+        account_id=withdrawal.account_id,
+    )
+
+
 def _audit(
     audit: AuditTrail,
     action: str,
@@ -237,7 +366,7 @@ def _audit(
     audit.record(
         action,
         AuditOutcome.REFUSED if refused else AuditOutcome.OK,
-        openid=staff.actor,
+        staff_actor=staff.actor,
         account_id=withdrawal.account_id,
         reason=reason,
     )

@@ -3,6 +3,11 @@
 Depositor sessions live under "session:", staff ones under "staff_session:", so a token
 issued by one login can never be looked up by the other API. Only the token's SHA-256
 is used as the key: a store dump does not yield live tokens.
+
+A session remembers the staff member's session epoch when it was opened: an admin who
+revokes someone's sessions bumps the epoch in the database, and every open session of
+theirs stops at its next request. A session opened by the password alone, for someone
+who has not enrolled a second factor yet, is good for the enrolment page only.
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ import secrets
 from dataclasses import asdict, dataclass
 
 from wxbackend import clock
-from wxbackend.staff.errors import StaffUnauthenticated
+from wxbackend.staff.errors import StaffSessionExpired, StaffUnauthenticated
 from wxbackend.store import Store
 
 # 等保 2.0: idle sessions end; a working day is the longest any session lives.
 IDLE_S = 15 * 60
 ABSOLUTE_S = 8 * 3600
+ENROLMENT_S = 10 * 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +33,8 @@ class StaffSession:
     username: str
     created_at: float
     expires_at: float  # absolute limit, epoch seconds
+    epoch: int = 0
+    enrolment_only: bool = False
 
 
 def _key(token: str) -> str:
@@ -43,26 +51,40 @@ class StaffSessionStore:
     def idle_s(self) -> int:
         return self._idle_s
 
-    async def create(self, *, staff_id: int, username: str) -> str:
+    async def create(
+        self, *, staff_id: int, username: str, epoch: int = 0, enrolment_only: bool = False
+    ) -> str:
         token = secrets.token_urlsafe(32)  # 256 bits
         now = clock.timestamp()
-        session = StaffSession(staff_id, username, now, now + self._absolute_s)
+        lifetime = min(ENROLMENT_S, self._absolute_s) if enrolment_only else self._absolute_s
+        session = StaffSession(staff_id, username, now, now + lifetime, epoch, enrolment_only)
         await self._store.set(_key(token), json.dumps(asdict(session)), ttl=self._idle_s)
         return token
 
     async def get(self, token: str) -> StaffSession:
-        """The live session for a token, extending its idle expiry; 401 otherwise."""
-        raw = await self._store.get(_key(token)) if token else None
-        if raw is None:
+        """The live session for a token, extending its idle expiry; 401 otherwise.
+
+        A token that named a session which has since expired is told apart from no token
+        at all (StaffSessionExpired), so the desk can say "you were away too long".
+        """
+        if not token:
             raise StaffUnauthenticated()
+        raw = await self._store.get(_key(token))
+        if raw is None:
+            raise StaffSessionExpired()
         data = json.loads(raw)
         session = StaffSession(
-            data["staff_id"], data["username"], data["created_at"], data["expires_at"]
+            data["staff_id"],
+            data["username"],
+            data["created_at"],
+            data["expires_at"],
+            data.get("epoch", 0),
+            data.get("enrolment_only", False),
         )
         remaining = session.expires_at - clock.timestamp()
         if remaining <= 0:
             await self._store.delete(_key(token))
-            raise StaffUnauthenticated()
+            raise StaffSessionExpired()
         await self._store.set(_key(token), raw, ttl=min(self._idle_s, remaining))
         return session
 

@@ -31,6 +31,7 @@ from wxbackend.withdraw.bank import (
     BankUnreachable,
     PaymentOrder,
 )
+from wxbackend.withdraw.errors import WithdrawalStateChanged
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 from wxbackend.withdraw.notices import tell_applicant
 from wxbackend.withdraw.service import SYSTEM, record
@@ -251,3 +252,20 @@ async def _failed(session: AsyncSession, withdrawal: Withdrawal, answer: BankAns
         memo=note,
     )
     await session.flush()
+
+
+async def query_bank_now(
+    sessionmaker: async_sessionmaker[AsyncSession], withdrawal_id: int, *, bank: BankGateway
+) -> BankStatus:
+    """An operator asks the bank about one unsettled payout now; the answer is booked as
+    the worker would book it. NOT_FOUND changes nothing: the worker pays again only after
+    its lease runs out, and it asks the bank first itself. BankUnreachable propagates."""
+    async with session_scope(sessionmaker) as session:
+        withdrawal = await repo.get_withdrawal(session, withdrawal_id)
+        if withdrawal is None or withdrawal.status is not S.PAYING:
+            raise WithdrawalStateChanged()
+        reference = withdrawal.bank_reference
+    answer = await bank.query(reference)
+    if answer.status is BankStatus.NOT_FOUND:
+        return answer.status
+    return await apply_answer(sessionmaker, withdrawal_id, answer)

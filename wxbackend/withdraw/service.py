@@ -7,7 +7,7 @@ never overdraw. Every state change is a conditional UPDATE plus a withdrawal_eve
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -323,3 +323,32 @@ async def withdrawals_of(session: AsyncSession, *, account_id: int) -> list[With
 async def withdrawals_by_status(session: AsyncSession) -> dict[str, int]:
     """How many withdrawals (payouts) are in each status (the operators' metrics)."""
     return await repo.count_by_status(session)
+
+
+async def filtered_review_queue(
+    session: AsyncSession,
+    *,
+    status: S,
+    kind: str | None = None,
+    applied_on_or_before: date | None = None,
+    min_amount: int | None = None,
+    max_amount: int | None = None,
+    limit: int = 200,
+) -> list[tuple[Withdrawal, int]]:
+    """The staff desk's queue with its filters, oldest first, with document counts."""
+    return await repo.filtered_queue(
+        session,
+        status=status,
+        kind=kind,
+        applied_on_or_before=applied_on_or_before,
+        min_amount=min_amount,
+        max_amount=max_amount,
+        limit=limit,
+    )
+
+
+async def stuck_payouts(
+    session: AsyncSession, *, updated_before: datetime, limit: int = 100
+) -> list[Withdrawal]:
+    """Payouts the bank has not settled: for the operators' "query the bank now"."""
+    return list(await repo.stuck_payouts(session, updated_before=updated_before, limit=limit))
