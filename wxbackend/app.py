@@ -26,6 +26,7 @@ from wxbackend.certificates.api import verify_router
 from wxbackend.clock import now
 from wxbackend.config import Settings
 from wxbackend.db import create_engine, create_sessionmaker
+from wxbackend.desk import install_desk
 from wxbackend.errors import DomainError
 from wxbackend.gateways import Gateways, build_gateways
 from wxbackend.h5 import install_h5
@@ -83,6 +84,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.sms = gateways.sms
     app.state.face_verifiers = gateways.face_verifiers
     app.state.card_verifier = gateways.card_verifier
+    app.state.bank = gateways.bank
     log.info("app.started", env=settings.env, sandbox=settings.sandbox.enabled)
     try:
         yield
@@ -189,6 +191,7 @@ def create_app(
     app.include_router(verify_router)
     install_callback(app)
     install_h5(app)
+    install_desk(app)
     if settings.sandbox.enabled:
         app.mount("/sandbox", create_sandbox_app(settings))
     return app

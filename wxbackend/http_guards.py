@@ -19,7 +19,7 @@ HtmlErrorPage = Callable[[int, str, str, str], str]
 
 # The API answers JSON only: nothing in it may load, run or be framed.
 API_CSP = b"default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
-# The H5 pages: own styles, scripts and images only; forms post back to us.
+# The H5 and desk pages: own styles, scripts and images only; forms post back to us.
 PAGE_CSP = (
     b"default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
     b"form-action 'self'; frame-ancestors 'none'"
@@ -39,7 +39,7 @@ DEFAULT_RETRY_AFTER = b"60"
 
 def _csp_for(path: str) -> bytes:
     # /verify: the public certificate check, a page like the H5 ones (their stylesheets).
-    if path.startswith(("/h5/", "/verify")) or path == "/h5":
+    if path.startswith(("/h5/", "/desk/", "/verify")) or path in ("/h5", "/desk"):
         return PAGE_CSP
     if path.startswith("/sandbox/") or path == "/sandbox":
         return SANDBOX_CSP
@@ -60,7 +60,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         path: str = scope["path"]
-        cacheable = path.startswith("/h5/static/")
+        cacheable = path.startswith(("/h5/static/", "/desk/static/"))
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":

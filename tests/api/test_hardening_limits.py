@@ -74,7 +74,7 @@ async def test_sixty_parallel_staff_logins_check_at_most_five(world: World) -> N
             .select_from(AuditEvent)
             .where(
                 AuditEvent.action == "staff.login",
-                AuditEvent.openid == f"staff:{username}",
+                AuditEvent.staff_actor == f"staff:{username}",
                 AuditEvent.reason.is_(None) | (AuditEvent.reason == "wrong_password"),
             )
         )

@@ -18,6 +18,7 @@ import schemathesis
 from hypothesis import HealthCheck, Phase
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests import staff_otp
 from tests.api.edge_app import fake_gateways, with_settings
 from tests.api.signing_world import world_on
 from tests.api.test_staff_auth import STAFF_PASSWORD
@@ -106,8 +107,14 @@ async def test_no_operation_answers_a_server_error(
                 await auth.add_staff(
                     session, username=username, password=STAFF_PASSWORD, role=StaffRole.SUPERVISOR
                 )
+            await staff_otp.enrol(world.sessionmaker, world.vault, username)
             login = await client.post(
-                "/staff/api/session", json={"username": username, "password": STAFF_PASSWORD}
+                "/staff/api/session",
+                json={
+                    "username": username,
+                    "password": STAFF_PASSWORD,
+                    "otp": staff_otp.next_code(username),
+                },
             )
             tokens = {"user": user_token, "staff": login.json()["token"]}
         sent, errors = await asyncio.to_thread(_fuzz, base_url, tokens)

@@ -7,6 +7,7 @@ import secrets
 
 from typer.testing import CliRunner, Result
 
+from tests import staff_otp
 from tests.api.signing_world import World
 from wxbackend.cli import app
 
@@ -32,8 +33,12 @@ def _listed(result: Result, username: str) -> list[str]:
 
 
 async def _login(world: World, username: str) -> int:
+    """Log in with password and a TOTP code (enrolled here as the desk would)."""
+    if username not in staff_otp.SECRETS:
+        await staff_otp.enrol(world.sessionmaker, world.vault, username)
     response = await world.client.post(
-        "/staff/api/session", json={"username": username, "password": PASSWORD}
+        "/staff/api/session",
+        json={"username": username, "password": PASSWORD, "otp": staff_otp.next_code(username)},
     )
     return response.status_code
 

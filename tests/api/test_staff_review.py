@@ -196,7 +196,7 @@ async def test_approve_debits_the_account_and_records_the_reviewer(world: World)
         ).all()
         audited = await session.scalar(
             select(AuditEvent.outcome).where(
-                AuditEvent.action == "staff.approve", AuditEvent.openid == f"staff:{username}"
+                AuditEvent.action == "staff.approve", AuditEvent.staff_actor == f"staff:{username}"
             )
         )
     assert entry is not None
@@ -323,7 +323,7 @@ async def test_document_download_is_an_attachment_and_audited(world: World) -> N
             await session.scalars(
                 select(AuditEvent.reason).where(
                     AuditEvent.action == "staff.document_view",
-                    AuditEvent.openid == f"staff:{username}",
+                    AuditEvent.staff_actor == f"staff:{username}",
                 )
             )
         ).all()

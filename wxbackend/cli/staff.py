@@ -37,7 +37,7 @@ _REFUSALS: dict[str, tuple[str, str]] = {
 @app.command("add")
 def add(
     username: Annotated[str, typer.Argument(help="Login name: 3-32 of a-z 0-9 . _ -")],
-    role: Annotated[StaffRole, typer.Option("--role", help="reviewer or supervisor.")],
+    role: Annotated[StaffRole, typer.Option("--role", help="reviewer, supervisor, counter or admin.")],
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from stdin (scripts).")
     ] = False,
@@ -68,6 +68,19 @@ def disable(username: Annotated[str, typer.Argument(help="Login name.")]) -> Non
 
     user = _or_exit(lambda: run(_disable()))
     typer.echo(f"disabled {user.username}")
+
+
+@app.command("reset-totp")
+def reset_totp(username: Annotated[str, typer.Argument(help="Login name.")]) -> None:
+    """Forget a lost phone's TOTP secret: the next desk login enrols a new one."""
+    settings = load_cli_settings()
+
+    async def _reset() -> StaffUser:
+        async with open_runtime(settings) as rt, session_scope(rt.sessionmaker) as session:
+            return await auth.reset_second_factor(session, username=username)
+
+    user = _or_exit(lambda: run(_reset()))
+    typer.echo(f"second factor reset for {user.username}; sessions ended")
 
 
 @app.command("list")

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Query, Request, Response
 
 from wxbackend.deps import AuditDep, RowId, SessionDep, SettingsDep, StoreDep, VaultDep
 from wxbackend.staff import auth, service
-from wxbackend.staff.service import QueueFilter
 from wxbackend.staff.deps import (
     CurrentStaff,
     StaffSessionsDep,
@@ -29,6 +28,7 @@ from wxbackend.staff.schemas import (
     StaffLoginRead,
     WithdrawalDetailRead,
 )
+from wxbackend.staff.service import QueueFilter
 from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.models import WithdrawalStatus
 

@@ -271,3 +271,9 @@ async def reset_second_factor(session: AsyncSession, *, username: str) -> StaffU
 
 async def list_staff(session: AsyncSession) -> list[StaffUser]:
     return list(await repo.all_staff(session))
+
+
+async def staff_epoch(session: AsyncSession, *, staff_id: int) -> int | None:
+    """The staff member's current session epoch (a new session is opened in it)."""
+    user = await repo.get_staff(session, staff_id)
+    return user.session_epoch if user else None

@@ -61,6 +61,10 @@ def _lockout(store: Store, settings: SigningSettings) -> Lockout:
     )
 
 
+def ensure_counter(staff: Staff) -> None:
+    roles.ensure(staff.role, Capability.COUNTER)
+
+
 def _checked(staff: Staff, identity_checked: bool) -> None:
     roles.ensure(staff.role, Capability.COUNTER)
     if not identity_checked:

@@ -119,6 +119,10 @@ def reconciliation_csv(report: ReconcileReport) -> str:
     return out.getvalue()
 
 
+def audit_reconciliation_export(audit: AuditTrail, *, staff: Staff, day: date) -> None:
+    _audit(audit, staff, "staff.export", f"reconcile:{day.isoformat()}")
+
+
 async def dead_notices(session: AsyncSession, *, staff: Staff) -> Sequence[OutboxNotice]:
     roles.ensure(staff.role, Capability.OPERATIONS)
     return await notify.list_notices(session, status=NoticeStatus.DEAD, limit=200)
