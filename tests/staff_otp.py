@@ -20,9 +20,7 @@ SECRETS: dict[str, str] = {}
 _LAST_STEP: dict[str, int] = {}
 
 
-async def enrol(
-    sessionmaker: async_sessionmaker[AsyncSession], vault: Vault, username: str
-) -> str:
+async def enrol(sessionmaker: async_sessionmaker[AsyncSession], vault: Vault, username: str) -> str:
     """Give `username` an enrolled TOTP secret; returns it (also kept in SECRETS)."""
     secret = totp.new_secret()
     sealed = vault.seal(secret)

@@ -24,6 +24,7 @@ from wxbackend.security.pii import Vault
 from wxbackend.sms.fakes import FakeSms
 from wxbackend.store import Store
 from wxbackend.wechat.fakes import FakeMiniProgram, FakeOfficialAccount
+from wxbackend.withdraw.bank import BankGateway
 from wxbackend.withdraw.fakes import FakeBank
 
 _codes = itertools.count(1)
@@ -53,6 +54,7 @@ class World:
     store: Store
     tokens: dict[str, str] = field(default_factory=dict)
     cards: FakeBankCardVerifier = field(default_factory=FakeBankCardVerifier)
+    bank: BankGateway | None = None  # the app's paying bank (a FakeBank in open_world)
 
     async def person(self, **overrides: object) -> Person:
         async with session_scope(self.sessionmaker) as session:
@@ -182,6 +184,7 @@ def world_on(
     assert isinstance(gateways.card_verifier, FakeBankCardVerifier)
     return World(
         cards=gateways.card_verifier,
+        bank=gateways.bank,
         client=client,
         oa=gateways.wechat_oa,
         mp=gateways.wechat_mp,

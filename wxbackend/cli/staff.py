@@ -37,7 +37,9 @@ _REFUSALS: dict[str, tuple[str, str]] = {
 @app.command("add")
 def add(
     username: Annotated[str, typer.Argument(help="Login name: 3-32 of a-z 0-9 . _ -")],
-    role: Annotated[StaffRole, typer.Option("--role", help="reviewer, supervisor, counter or admin.")],
+    role: Annotated[
+        StaffRole, typer.Option("--role", help="reviewer, supervisor, counter or admin.")
+    ],
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from stdin (scripts).")
     ] = False,

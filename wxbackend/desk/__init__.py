@@ -10,10 +10,12 @@ from starlette.staticfiles import StaticFiles
 from wxbackend.desk import admin, counter, login, operations, review
 from wxbackend.desk.web import STATIC_DIR
 
-__all__ = ["install_desk"]
+__all__ = ["ROUTERS", "install_desk"]
+
+ROUTERS = tuple(m.router for m in (login, review, counter, operations, admin))
 
 
 def install_desk(app: FastAPI) -> None:
-    for module in (login, review, counter, operations, admin):
-        app.include_router(module.router)
+    for router in ROUTERS:
+        app.include_router(router)
     app.mount("/desk/static", StaticFiles(directory=STATIC_DIR), name="desk-static")
