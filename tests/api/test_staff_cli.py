@@ -104,3 +104,20 @@ async def test_add_refuses_short_passwords_and_taken_names(database_url: str) ->
 async def test_disable_of_an_unknown_name_fails(database_url: str) -> None:
     result = await _cli(database_url, "disable", f"nobody{secrets.token_hex(4)}")
     assert result.exit_code == 1
+
+
+async def test_reset_totp_makes_the_next_login_enrol_again(world: World, database_url: str) -> None:
+    username = f"cli{secrets.token_hex(4)}"
+    added = await _cli(
+        database_url, "add", username, "--role", "counter", "--password-stdin", stdin=PASSWORD
+    )
+    assert added.exit_code == 0, added.output
+    assert await _login(world, username) == 200
+    reset = await _cli(database_url, "reset-totp", username)
+    assert reset.exit_code == 0, reset.output
+    response = await world.client.post(
+        "/staff/api/session",
+        json={"username": username, "password": PASSWORD, "otp": staff_otp.next_code(username)},
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "staff.totp_enrolment_required"
