@@ -18,6 +18,7 @@ import httpx
 import time_machine
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from tests import staff_otp
 from tests.browser.conftest import ARTIFACTS_ROOT, AppServer, fresh_artifacts
 from tests.browser.test_h5_browser import PHONE, WECHAT_UA, Shots
 from tests.builders import make_account
@@ -84,6 +85,7 @@ async def test_booking_cancelling_check_in_and_certificate_in_chromium(
         await auth.add_staff(
             session, username=desk_user, password=STAFF_PASSWORD, role=StaffRole.REVIEWER
         )
+    await staff_otp.enrol(factory, vault, desk_user)  # staff log in with a TOTP code too
     base = app_server.base_url
     context = await browser.new_context(
         viewport=PHONE, user_agent=WECHAT_UA, locale="zh-CN", is_mobile=True, has_touch=True
@@ -131,7 +133,12 @@ async def test_booking_cancelling_check_in_and_certificate_in_chromium(
         ):
             async with httpx.AsyncClient(base_url=base) as desk:
                 login = await desk.post(
-                    "/staff/api/session", json={"username": desk_user, "password": STAFF_PASSWORD}
+                    "/staff/api/session",
+                    json={
+                        "username": desk_user,
+                        "password": STAFF_PASSWORD,
+                        "otp": staff_otp.next_code(desk_user),
+                    },
                 )
                 headers = {"Authorization": f"Bearer {login.json()['token']}"}
                 checked = await desk.post(
