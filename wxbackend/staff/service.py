@@ -29,9 +29,8 @@ from wxbackend.staff import claims, roles
 from wxbackend.staff.auth import Staff
 from wxbackend.staff.claims import CaseState
 from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
-from wxbackend.staff.models import StaffRole
-from wxbackend.withdraw import recovery as withdraw_recovery
 from wxbackend.staff.roles import Capability
+from wxbackend.withdraw import recovery as withdraw_recovery
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw import supplements as withdraw_supplements
 from wxbackend.withdraw import views as withdraw_views
