@@ -169,6 +169,49 @@ async def test_operators_query_the_bank_now_for_a_stuck_payout(
     assert ("pay", reference) not in bank.calls
 
 
+async def test_operators_hand_a_parked_payout_back_and_reviewers_cannot(
+    world: World, browsers: list[DeskClient]
+) -> None:
+    case = await apply(world, amount=20_000, status=WithdrawalStatus.PARKED)
+    async with session_scope(world.sessionmaker) as session:
+        await session.execute(
+            update(Withdrawal)
+            .where(Withdrawal.id == case.id)
+            .values(last_payout_error="银行多次无应答", payout_attempts=6)
+        )
+    reviewer = await signed_in(world, browsers, StaffRole.REVIEWER)
+    assert (await reviewer.get("/desk/ops/parked")).status_code == 403
+    await reviewer.get("/desk/queue")
+    assert (await reviewer.post(f"/desk/ops/parked/{case.id}/requery")).status_code == 403
+    assert await _withdrawal_status(world, case.id) is WithdrawalStatus.PARKED
+
+    supervisor = await signed_in(world, browsers, StaffRole.SUPERVISOR)
+    page = (await supervisor.get("/desk/ops/parked")).text
+    row = page.split(f'id="parked-{case.id}"')[1].split("</tr>")[0]
+    assert "银行多次无应答" in row
+    handed = await supervisor.post(f"/desk/ops/parked/{case.id}/requery")
+    assert handed.headers["location"] == "/desk/ops/parked?done=requeued"
+    assert await _withdrawal_status(world, case.id) is WithdrawalStatus.PAYING
+    assert f'id="parked-{case.id}"' not in (await supervisor.get("/desk/ops/parked")).text
+    again = await supervisor.post(f"/desk/ops/parked/{case.id}/requery")
+    assert again.status_code == 409
+    async with world.sessionmaker() as session:
+        actors = await session.scalars(
+            select(AuditEvent.staff_actor).where(
+                AuditEvent.action == "staff.requery_payout",
+                AuditEvent.reason == f"withdrawal:{case.id}",
+            )
+        )
+        assert f"staff:{supervisor.username}" in list(actors.all())
+
+
+async def _withdrawal_status(world: World, withdrawal_id: int) -> WithdrawalStatus:
+    async with world.sessionmaker() as session:
+        found = await session.get(Withdrawal, withdrawal_id)
+        assert found is not None
+        return found.status
+
+
 async def test_operators_retry_a_dead_notice_and_export_the_audit_trail(
     world: World, browsers: list[DeskClient]
 ) -> None:

@@ -174,3 +174,48 @@ async def test_counter_role_cannot_open_review_pages(
     assert (await reviewer.get("/desk/counter")).status_code == 403
     # Nor the operators' pages.
     assert (await counter.get("/desk/ops/audit")).status_code == 403
+
+
+async def test_a_reviewer_asks_for_documents_and_the_same_application_goes_back(
+    world: World, browsers: list[DeskClient]
+) -> None:
+    case = await apply(world, amount=30_000, documents=1)
+    reviewer = await signed_in(world, browsers, StaffRole.REVIEWER)
+    page = (await reviewer.get(f"/desk/cases/{case.id}")).text
+    assert 'id="request-documents"' in page
+    assert 'value="purchase_contract"' in page
+    unnamed = await reviewer.post(
+        f"/desk/cases/{case.id}/request-documents", {"missing_reason": "合同不清晰"}
+    )
+    assert unnamed.status_code == 422
+    assert "请勾选需要补充的材料" in unnamed.text
+    assert await _status(world, case.id) is WithdrawalStatus.UNDER_REVIEW
+
+    other = await signed_in(world, browsers, StaffRole.REVIEWER)
+    page = (await other.get(f"/desk/cases/{case.id}")).text  # the first reviewer holds it
+    assert 'id="request-documents"' not in page
+    await other.get("/desk/queue")  # a page with the form token
+    held = await other.post(
+        f"/desk/cases/{case.id}/request-documents",
+        {"missing_reason": "合同不清晰", "documents": "purchase_contract"},
+    )
+    assert held.status_code == 409
+    assert await _status(world, case.id) is WithdrawalStatus.UNDER_REVIEW
+
+    await reviewer.get(f"/desk/cases/{case.id}")
+    asked = await reviewer.post(
+        f"/desk/cases/{case.id}/request-documents",
+        {"missing_reason": "租房合同签字页不清晰", "documents": "purchase_contract"},
+    )
+    assert asked.headers["location"] == f"/desk/cases/{case.id}?done=documents_requested"
+    assert await _status(world, case.id) is WithdrawalStatus.NEEDS_DOCUMENTS
+    async with world.sessionmaker() as session:
+        stored = await session.get(Withdrawal, case.id)
+        assert stored is not None
+        assert stored.requested_documents == "purchase_contract"
+        assert stored.reason == "租房合同签字页不清晰"
+    assert await _audited(world, "staff.request_documents", reviewer.username) == [
+        f"withdrawal:{case.id}"
+    ]
+    shown = (await reviewer.get(f"/desk/cases/{case.id}?done=documents_requested")).text
+    assert "已退回补件" in shown

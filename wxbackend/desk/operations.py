@@ -11,7 +11,7 @@ from wxbackend.audit.service import AuditQuery
 from wxbackend.clock import today_in_china
 from wxbackend.deps import AuditDep, RowId, SessionDep
 from wxbackend.desk.web import DeskRoute, DeskUserDep, FormDep, redirect, render
-from wxbackend.staff import operations
+from wxbackend.staff import operations, service
 from wxbackend.withdraw.bank import BankGateway
 from wxbackend.withdraw.schemas import status_word
 
@@ -70,6 +70,30 @@ async def query_bank(
         withdrawal_id=withdrawal_id,
     )
     return redirect("/desk/ops/payouts", answer=status.value)
+
+
+@router.get("/parked")
+async def parked(request: Request, user: DeskUserDep, session: SessionDep) -> Response:
+    rows = await service.parked_payouts(session, staff=user.staff)
+    return render(
+        request,
+        "parked.html",
+        user=user,
+        title="待人工处理的付款",
+        rows=rows,
+        done=request.query_params.get("done", ""),
+    )
+
+
+@router.post("/parked/{withdrawal_id}/requery")
+async def requery(
+    withdrawal_id: RowId, user: DeskUserDep, _form: FormDep, session: SessionDep, audit: AuditDep
+) -> Response:
+    """Back to the worker, which asks the bank once more before anything else."""
+    await service.requery_payout(
+        session, audit=audit, staff=user.staff, withdrawal_id=withdrawal_id
+    )
+    return redirect("/desk/ops/parked", done="requeued")
 
 
 @router.get("/reconcile")

@@ -115,6 +115,7 @@ async def _case_page(
         terms=explain.rule_terms(rules, w),
         needs_supervisor=service.needs_supervisor(user.staff, w, settings=settings.withdraw),
         document_names=rules.document_names,
+        rule_documents=rules.rules[w.kind].documents if w.kind in rules.rules else (),
         status_word=status_word,
         done=request.query_params.get("done", ""),
     )
@@ -198,6 +199,34 @@ async def reject(
         session, audit=audit, staff=user.staff, withdrawal_id=withdrawal_id, reason=reason
     )
     return redirect(f"/desk/cases/{withdrawal_id}", done="rejected")
+
+
+@router.post("/cases/{withdrawal_id}/request-documents")
+async def request_documents(
+    withdrawal_id: RowId,
+    user: DeskUserDep,
+    form: FormDep,
+    session: SessionDep,
+    rules: RulesDep,
+    audit: AuditDep,
+) -> Response:
+    """补件: the same application goes back to its applicant for the ticked documents."""
+    reason = text(form, "missing_reason", max_len=200)
+    if not reason:
+        raise InvalidInput("请填写需补充的内容（申请人会看到）。", field="missing_reason")
+    documents = [str(kind) for kind in form.getlist("documents")]
+    if not documents:
+        raise InvalidInput("请勾选需要补充的材料。", field="documents")
+    await service.request_documents(
+        session,
+        audit=audit,
+        rules=rules,
+        staff=user.staff,
+        withdrawal_id=withdrawal_id,
+        reason=reason,
+        documents=documents,
+    )
+    return redirect(f"/desk/cases/{withdrawal_id}", done="documents_requested")
 
 
 def _reason(form: FormData) -> str:

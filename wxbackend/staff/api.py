@@ -188,7 +188,7 @@ async def request_documents(
 
 @router.get("/payouts/parked", summary="Payouts whose outcome stayed unknown (for an operator)")
 async def parked_payouts(staff: CurrentStaff, session: SessionDep) -> list[ParkedPayoutRead]:
-    return [ParkedPayoutRead.of(w) for w in await service.parked_payouts(session)]
+    return [ParkedPayoutRead.of(w) for w in await service.parked_payouts(session, staff=staff)]
 
 
 @router.post(

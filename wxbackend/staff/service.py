@@ -297,12 +297,18 @@ async def request_documents(
     reason: str,
     documents: list[str],
 ) -> Withdrawal:
-    """补件: send the application back to its applicant for the named documents."""
+    """补件: send the application back to its applicant for the named documents.
+
+    A decision like approve and reject: it takes the case's hold (409 while another holds
+    it), then lets go, so the resubmitted application comes back to the queue."""
     withdrawal = await _withdrawal(session, withdrawal_id)
     try:
+        roles.ensure(staff.role, Capability.REVIEW)
+        await claims.take_for_decision(session, staff=staff, withdrawal_id=withdrawal.id)
         await withdraw_supplements.request_documents(
             session, withdrawal, rules=rules, actor=staff.actor, reason=reason, kinds=documents
         )
+        await claims.release(session, staff=staff, withdrawal_id=withdrawal.id)
     except DomainError as exc:
         _audit(audit, "staff.request_documents", staff, withdrawal, refused=exc)
         raise
@@ -310,8 +316,9 @@ async def request_documents(
     return withdrawal
 
 
-async def parked_payouts(session: AsyncSession) -> list[Withdrawal]:
+async def parked_payouts(session: AsyncSession, *, staff: Staff) -> list[Withdrawal]:
     """Payouts whose outcome stayed unknown, waiting for an operator."""
+    roles.ensure(staff.role, Capability.OPERATIONS)
     return await withdraw_recovery.parked_payouts(session)
 
 
@@ -320,6 +327,7 @@ async def requery_payout(
 ) -> Withdrawal:
     """Hand a parked payout back to the worker, which asks the bank once more first."""
     withdrawal = await _withdrawal(session, withdrawal_id)
+    roles.ensure(staff.role, Capability.OPERATIONS)
     if not await withdraw_recovery.unpark(session, withdrawal_id, actor=staff.actor):
         error = WithdrawalStateChanged("该笔支付不在待人工处理状态。")
         _audit(audit, "staff.requery_payout", staff, withdrawal, refused=error)
