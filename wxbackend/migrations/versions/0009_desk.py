@@ -1,7 +1,7 @@
 """The desk: staff second factor, more roles, review claims, staff actor in the audit trail
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02 05:00:00
 
 - `staff_user` gains its TOTP secret (sealed), the last accepted step (a code is good
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009"
-down_revision: str | None = "0007"
+down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """Withdrawal rules held by the schema; 补件, waiting for a new card, parked payouts
 
-Revision ID: 0006
-Revises: 0008
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-12-02 05:00:00
 
 - Partial unique indexes: one open application per kind and account, and one open
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006"
-down_revision: str | None = "0008"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
