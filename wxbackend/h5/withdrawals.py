@@ -240,13 +240,26 @@ async def upload_document(
             max_bytes=limit,
         )
     except DomainError as exc:
-        if exc.status == 404:
-            raise
-        await ctx.session.rollback()
-        return await _detail_page(
-            request, rules, ctx, user, withdrawal_id, errors=form_errors(exc), status=exc.status
-        )
+        return await _refused_on_detail_page(request, rules, ctx, user, withdrawal_id, exc)
     return redirect(f"/h5/withdrawals/{withdrawal_id}?uploaded=1")
+
+
+async def _refused_on_detail_page(
+    request: Request,
+    rules: RuleBook,
+    ctx: BindContext,
+    user: H5User,
+    withdrawal_id: int,
+    exc: DomainError,
+) -> Response:
+    """A refused change to one's own application: the detail page again, saying why (a
+    withdrawal that is not the caller's stays a 404)."""
+    if exc.status == 404:
+        raise exc
+    await ctx.session.rollback()
+    return await _detail_page(
+        request, rules, ctx, user, withdrawal_id, errors=form_errors(exc), status=exc.status
+    )
 
 
 @router.post("/{withdrawal_id}/cancel")
@@ -279,12 +292,7 @@ async def remove_document(
             document_id=document_id,
         )
     except DomainError as exc:
-        if exc.status == 404:
-            raise
-        await ctx.session.rollback()
-        return await _detail_page(
-            request, rules, ctx, user, withdrawal_id, errors=form_errors(exc), status=exc.status
-        )
+        return await _refused_on_detail_page(request, rules, ctx, user, withdrawal_id, exc)
     return redirect(f"/h5/withdrawals/{withdrawal_id}")
 
 
@@ -302,10 +310,5 @@ async def resubmit(
             ctx, rules=rules, channel=user.channel, openid=user.openid, withdrawal_id=withdrawal_id
         )
     except DomainError as exc:
-        if exc.status == 404:
-            raise
-        await ctx.session.rollback()
-        return await _detail_page(
-            request, rules, ctx, user, withdrawal_id, errors=form_errors(exc), status=exc.status
-        )
+        return await _refused_on_detail_page(request, rules, ctx, user, withdrawal_id, exc)
     return redirect(f"/h5/withdrawals/{withdrawal_id}")
