@@ -100,9 +100,7 @@ def reconciliation_csv(report: ReconcileReport) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out)
-    writer.writerow(
-        ("对账日", "差异类型", "流水号", "银行金额(分)", "我方金额(分)", "银行状态", "我方状态")
-    )
+    writer.writerow(RECONCILE_HEADER)
     for m in report.mismatches:
         writer.writerow(
             (
