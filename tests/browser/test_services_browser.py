@@ -21,44 +21,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from tests import staff_otp
 from tests.browser.conftest import ARTIFACTS_ROOT, AppServer, fresh_artifacts
 from tests.browser.test_h5_browser import PHONE, WECHAT_UA, Shots
+from tests.browser.walks import sign_up
 from tests.builders import make_account
 from wxbackend.clock import CHINA_TZ
 from wxbackend.db import create_sessionmaker, session_scope
-from wxbackend.fund import service as fund
 from wxbackend.points import service as points
 from wxbackend.security.pii import Vault
 from wxbackend.staff import auth
 from wxbackend.staff.models import StaffRole
 
-PASSWORD = "258369"
 STAFF_PASSWORD = "desk-password-2026!"
-
-
-async def sign_up(page: Any, base: str, vault: Vault, account: Any) -> None:
-    """OAuth, agreement, identity, SMS code, face, password: the follower is bound."""
-    await page.goto(base + "/h5/account")
-    await page.fill("input[name=openid]", "o-halls-" + secrets.token_hex(4))
-    await page.click("#authorize")
-    await page.wait_for_url("**/h5/signup**")
-    await page.check("#f-agree")
-    await page.click("#agree-submit")
-    await page.fill("#f-name", fund.reveal_name(vault, account))
-    await page.fill("#f-id_no", fund.reveal_id_no(vault, account))
-    await page.click("#identity-submit")
-    await page.click("#sms-send")
-    await page.wait_for_selector("#sms-sent")
-    mobile = fund.reveal_mobile(vault, account) or ""
-    sms = await page.request.get(base + "/sandbox/tencent/_sandbox/sms", params={"phone": mobile})
-    await page.fill("#f-code", (await sms.json())["messages"][-1]["params"][0])
-    await page.click("#sms-verify")
-    await page.click("#face-start")
-    await page.wait_for_url("**/sandbox/tencent/face/**")
-    await page.click("button.pass")
-    await page.wait_for_selector("#f-confirm")
-    await page.fill("#f-password", PASSWORD)
-    await page.fill("#f-confirm", PASSWORD)
-    await page.click("#password-submit")
-    await page.wait_for_url("**/h5/signup/done**")
 
 
 async def test_booking_cancelling_check_in_and_certificate_in_chromium(
@@ -94,7 +66,7 @@ async def test_booking_cancelling_check_in_and_certificate_in_chromium(
     page.set_default_timeout(10_000)
     shot = Shots(page, shots)
     try:
-        await sign_up(page, base, vault, account)
+        await sign_up(page, base, vault, account, prefix="o-halls-")
 
         await page.goto(base + "/h5/appointments/new")
         await shot("book-hall")

@@ -10,7 +10,6 @@ Screenshots in test-artifacts/h5-unhappy/ (and docs/img/withdrawals/ for the doc
 from __future__ import annotations
 
 import re
-import secrets
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.browser.conftest import ARTIFACTS_ROOT, AppServer, fresh_artifacts
 from tests.browser.test_h5_browser import PASSWORD, PHONE, WECHAT_UA, Shots
+from tests.browser.walks import sign_up
 from tests.builders import luhn_complete, make_account
 from wxbackend.db import create_sessionmaker, session_scope
-from wxbackend.fund import service as fund
 from wxbackend.security.pii import Vault
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw import supplements
@@ -37,33 +36,6 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 @pytest.fixture
 def unhappy_artifacts() -> Path:
     return fresh_artifacts(ARTIFACTS_ROOT / "h5-unhappy")
-
-
-async def sign_up(page: Any, base: str, vault: Vault, account: Any) -> None:
-    """OAuth, agreement, identity, SMS code, face, password: bound."""
-    await page.goto(base + "/h5/account")
-    await page.fill("input[name=openid]", "o-unhappy-" + secrets.token_hex(4))
-    await page.click("#authorize")
-    await page.wait_for_url("**/h5/signup**")
-    await page.check("#f-agree")
-    await page.click("#agree-submit")
-    await page.fill("#f-name", fund.reveal_name(vault, account))
-    await page.fill("#f-id_no", fund.reveal_id_no(vault, account))
-    await page.click("#identity-submit")
-    await page.click("#sms-send")
-    await page.wait_for_selector("#sms-sent")
-    mobile = fund.reveal_mobile(vault, account) or ""
-    sms = await page.request.get(base + "/sandbox/tencent/_sandbox/sms", params={"phone": mobile})
-    await page.fill("#f-code", (await sms.json())["messages"][-1]["params"][0])
-    await page.click("#sms-verify")
-    await page.click("#face-start")
-    await page.wait_for_url("**/sandbox/tencent/face/**")
-    await page.click("button.pass")
-    await page.wait_for_selector("#f-confirm")
-    await page.fill("#f-password", PASSWORD)
-    await page.fill("#f-confirm", PASSWORD)
-    await page.click("#password-submit")
-    await page.wait_for_url("**/h5/signup/done**")
 
 
 async def bind_card(page: Any, base: str, number: str) -> None:
@@ -102,7 +74,7 @@ async def test_documents_asked_for_and_a_new_card_in_chromium(
     page.set_default_timeout(10_000)
     shot = Shots(page, unhappy_artifacts)
     try:
-        await sign_up(page, base, vault, account)
+        await sign_up(page, base, vault, account, prefix="o-unhappy-")
         await bind_card(page, base, first_card)
 
         await page.goto(base + "/h5/withdrawals/new")

@@ -1,0 +1,40 @@
+"""Walks through the H5 pages that several browser tests begin with."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from tests.browser.test_h5_browser import PASSWORD
+from wxbackend.fund import service as fund
+from wxbackend.security.pii import Vault
+
+
+async def sign_up(
+    page: Any, base: str, vault: Vault, account: Any, *, prefix: str = "o-walk-"
+) -> None:
+    """OAuth, agreement, identity, SMS code (read from the sandbox), face, password: the
+    follower is bound. The openid is new each time (`prefix` + random)."""
+    await page.goto(base + "/h5/account")
+    await page.fill("input[name=openid]", prefix + secrets.token_hex(4))
+    await page.click("#authorize")
+    await page.wait_for_url("**/h5/signup**")
+    await page.check("#f-agree")
+    await page.click("#agree-submit")
+    await page.fill("#f-name", fund.reveal_name(vault, account))
+    await page.fill("#f-id_no", fund.reveal_id_no(vault, account))
+    await page.click("#identity-submit")
+    await page.click("#sms-send")
+    await page.wait_for_selector("#sms-sent")
+    mobile = fund.reveal_mobile(vault, account) or ""
+    sms = await page.request.get(base + "/sandbox/tencent/_sandbox/sms", params={"phone": mobile})
+    await page.fill("#f-code", (await sms.json())["messages"][-1]["params"][0])
+    await page.click("#sms-verify")
+    await page.click("#face-start")
+    await page.wait_for_url("**/sandbox/tencent/face/**")
+    await page.click("button.pass")
+    await page.wait_for_selector("#f-confirm")
+    await page.fill("#f-password", PASSWORD)
+    await page.fill("#f-confirm", PASSWORD)
+    await page.click("#password-submit")
+    await page.wait_for_url("**/h5/signup/done**")
