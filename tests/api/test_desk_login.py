@@ -94,6 +94,7 @@ async def test_wrong_totp_is_refused_audited_and_counts_towards_the_lock(
     for _ in range(4):
         answer = await desk.log_in(username, STAFF_PASSWORD, otp="000000")
     assert answer.status_code == 423  # five wrong codes lock like five wrong passwords
+    assert "连续输错5次将锁定30分钟" in (await desk.get("/desk/login")).text  # as the page warned
     reasons = await _login_reasons(world, username)
     assert reasons[0] == ("refused", "wrong_otp")
     assert len(reasons) == 5

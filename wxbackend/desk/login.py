@@ -53,6 +53,8 @@ def _login_page(
         login_csrf=csrf_for(settings, "login", cookie),
         error=error,
         expired=expired and not error,
+        max_failures=auth.MAX_FAILURES,
+        lock_minutes=auth.LOCK_S // 60,
     )
     page.set_cookie(
         LOGIN_COOKIE,
