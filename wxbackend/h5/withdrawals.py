@@ -57,7 +57,9 @@ async def _apply_page(
 ) -> Response:
     # The precheck comes first: a holder who may not apply learns why before binding
     # (and paying for the check of) a card or filling anything in.
-    found = await flows.eligibility(ctx, rules=rules, channel=user.channel, openid=user.openid)
+    found = await flows.eligibility(
+        ctx.session, ctx.vault, rules=rules, channel=user.channel, openid=user.openid
+    )
     overview = await card_views.card_overview(ctx, channel=user.channel, openid=user.openid)
     account = await binding.queryable_account(ctx.session, channel=user.channel, openid=user.openid)
     binding.ensure_not_closed(account)  # said before the form, not after filling it in

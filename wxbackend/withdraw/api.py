@@ -50,7 +50,9 @@ async def list_kinds(rules: RulesDep) -> list[WithdrawalKindRead]:
 async def eligibility(
     rules: RulesDep, ctx: BindContextDep, user: CurrentUser
 ) -> list[KindEligibilityRead]:
-    return await flows.eligibility(ctx, rules=rules, channel=user.channel, openid=user.openid)
+    return await flows.eligibility(
+        ctx.session, ctx.vault, rules=rules, channel=user.channel, openid=user.openid
+    )
 
 
 @router.post(

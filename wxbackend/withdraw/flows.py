@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from wxbackend.bind import binding
 from wxbackend.bind.context import BindContext
 from wxbackend.clock import today_in_china
 from wxbackend.enums import Channel
 from wxbackend.errors import InvalidInput
 from wxbackend.money import MoneyFormatError, parse_yuan
+from wxbackend.security.pii import Vault
 from wxbackend.withdraw import idempotency, preview, service, supplements
 from wxbackend.withdraw.documents import attach_document
 from wxbackend.withdraw.eligibility import precheck
@@ -41,12 +44,13 @@ def parse_amount(amount_text: str | None) -> int | None:
 
 
 async def eligibility(
-    ctx: BindContext, *, rules: RuleBook, channel: Channel, openid: str
+    session: AsyncSession, vault: Vault, *, rules: RuleBook, channel: Channel, openid: str
 ) -> list[KindEligibilityRead]:
-    """Every kind for the caller today: allowed or not, why, and what to do."""
-    account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
+    """Every kind for the caller today: allowed or not, why, and what to do (a read: the
+    API, the H5 apply page and the chat reply need no signing context for it)."""
+    account = await binding.queryable_account(session, channel=channel, openid=openid)
     found = await precheck(
-        ctx.session, rules=rules, vault=ctx.vault, account=account, today=today_in_china()
+        session, rules=rules, vault=vault, account=account, today=today_in_china()
     )
     return [kind_eligibility_read(rules, e) for e in found]
 
