@@ -16,6 +16,7 @@ from wxbackend.content import load_content
 from wxbackend.db import session_scope
 from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
+from wxbackend.fund.idcard import make_id_no
 from wxbackend.fund.models import AccountStatus, Employer, FundAccount
 from wxbackend.handlers import menu_keys
 from wxbackend.handlers.messages import TEXT_REPLY_MAX_BYTES
@@ -164,3 +165,35 @@ async def test_loan_query_with_overdue_periods(world: World) -> None:
     assert "已逾期2期" in text
     assert "/h5/loan" in text
     assert await ask(world, openid, "", text="贷款查询") == text
+
+
+async def test_can_i_withdraw_answers_with_the_callers_own_precheck(world: World) -> None:
+    born = clock.today_in_china().replace(month=1, day=1)
+    thirty = make_id_no("510104", born.replace(year=born.year - 30), next_number() % 500 * 2 + 1)
+    _, openid, person = await bound(world, oa=True, id_no=thirty)  # a man of 30
+    text = await ask(world, openid, "", text="我能提取吗")
+    lines = text.splitlines()
+    assert lines[0] == "您现在可以申请的提取"
+    assert "· 租房提取：最多¥4,500.00" in lines  # the cap: the balance is ¥5,760.00
+    refused = lines[lines.index("暂不能申请") + 1 :]
+    assert any(line.startswith("· 退休提取（销户）：") and "退休" in line for line in refused)
+    assert any(line.startswith("· 偿还住房贷款提取（冲还贷）：未查询到") for line in refused)
+    base = world.settings.server.public_base_url.rstrip("/")
+    assert f'href="{base}/h5/withdrawals/new"' in text
+    # Asked in other words, the same answer; the general guide points here.
+    assert await ask(world, openid, "", text="我现在可以取吗") == text
+    assert "我能提取吗" in await ask(world, openid, "", text="提取")
+
+    async with session_scope(world.sessionmaker) as session:
+        account = await session.get(FundAccount, person.account.id)
+        assert account is not None
+        account.status = AccountStatus.FROZEN
+    frozen = await ask(world, openid, "", text="我能提取吗")
+    assert frozen.startswith("您现在暂不能申请提取\n\n原因\n")
+    assert "已冻结" in frozen
+    assert "/h5/withdrawals/new" not in frozen
+
+
+async def test_can_i_withdraw_asks_an_unbound_follower_to_bind(world: World) -> None:
+    openid = f"o-unbound-{next_number()}"
+    assert await ask(world, openid, "", text="我能提取吗") == texts(world)["binding"]

@@ -24,10 +24,13 @@ from wxbackend.handlers import menu_keys
 from wxbackend.handlers.messages import InboundMessage, Reply, TextReply
 from wxbackend.handlers.registry import HandlerContext, HandlerRegistry
 from wxbackend.money import format_yuan
+from wxbackend.withdraw import flows as withdraw_flows
 from wxbackend.withdraw.models import WithdrawalStatus
 
 RECENT_DEPOSITS = 6
 RECENT_WITHDRAWALS = 3
+# "Can I withdraw?": the caller's own precheck, before the general guide ("提取").
+ELIGIBILITY_WORDS = ("我能提取吗", "能提取吗", "可以提取吗", "能不能提取", "能提多少", "可以提多少")
 Summary = Callable[[AsyncSession, str, HandlerContext], Awaitable[str]]
 
 
@@ -119,6 +122,38 @@ async def _withdrawals(session: AsyncSession, openid: str, ctx: HandlerContext) 
     return "\n".join(lines)
 
 
+async def _eligibility(session: AsyncSession, openid: str, ctx: HandlerContext) -> str:
+    """The withdrawal precheck in words: what the caller may apply for today, and why not."""
+    if ctx.withdraw_rules is None or ctx.vault is None:
+        raise RuntimeError("the handler context carries the app's withdrawal rules and vault")
+    kinds = await withdraw_flows.eligibility(
+        session,
+        ctx.vault,
+        rules=ctx.withdraw_rules,
+        channel=Channel.OFFICIAL_ACCOUNT,
+        openid=openid,
+    )
+    allowed = [k for k in kinds if k.eligible]
+    lines = ["您现在可以申请的提取" if allowed else "您现在暂不能申请提取"]
+    for k in allowed:
+        most = (
+            f"全部余额{k.max_amount_text}，提取后销户"
+            if k.closes_account
+            else f"最多{k.max_amount_text}"
+        )
+        lines.append(f"· {k.name}：{most}")
+    refused = [k for k in kinds if not k.eligible]
+    if refused:
+        lines += ["", "暂不能申请" if allowed else "原因"]
+        lines += [f"· {k.name}：{k.reason}" for k in refused]
+    lines.append("")
+    if allowed:
+        lines.append(_link(ctx, "withdrawals/new", "在线申请提取"))
+    else:
+        lines.append(f"如有疑问请拨打{ctx.settings.centre.hotlines}。")
+    return "\n".join(lines)
+
+
 def _loan_lines(loan: LoanRead) -> list[str]:
     lines = [
         f"合同号：{loan.contract_no}",
@@ -189,6 +224,12 @@ async def withdrawal_progress_reply(message: InboundMessage, ctx: HandlerContext
     return await _answer(_withdrawals, message, ctx)
 
 
+async def withdrawal_eligibility_reply(
+    message: InboundMessage, ctx: HandlerContext
+) -> Reply | None:
+    return await _answer(_eligibility, message, ctx)
+
+
 async def loan_query_reply(message: InboundMessage, ctx: HandlerContext) -> Reply | None:
     return await _answer(_loan, message, ctx)
 
@@ -196,6 +237,7 @@ async def loan_query_reply(message: InboundMessage, ctx: HandlerContext) -> Repl
 def register(registry: HandlerRegistry) -> None:
     # Registered before the guides: "提取进度" is a query, a bare "提取" the guide. Within
     # this module the specific words come first ("提取进度查询" is about withdrawals).
+    registry.on_keyword(*ELIGIBILITY_WORDS)(withdrawal_eligibility_reply)
     registry.on_menu_key(menu_keys.WITHDRAWAL_PROGRESS)(withdrawal_progress_reply)
     registry.on_keyword("提取进度", "提取记录", "我的提取")(withdrawal_progress_reply)
     registry.on_menu_key(menu_keys.LOAN_QUERY)(loan_query_reply)
@@ -208,5 +250,9 @@ def register(registry: HandlerRegistry) -> None:
     registry.on_keyword("查询", "账户")(account_query_reply)
     # Reads of the caller's own account, changing nothing: a resent delivery may read again.
     registry.mark_repeatable(
-        account_query_reply, deposit_details_reply, withdrawal_progress_reply, loan_query_reply
+        account_query_reply,
+        deposit_details_reply,
+        withdrawal_progress_reply,
+        loan_query_reply,
+        withdrawal_eligibility_reply,
     )
