@@ -153,3 +153,15 @@ async def test_malformed_codes_are_unknown(world: World, text: str) -> None:
     page = await world.client.get("/verify", params={"code": text})
     assert page.status_code in (200, 404)
     assert "verify-valid" not in page.text
+
+
+async def test_parallel_requests_issue_no_more_than_the_days_limit(world: World) -> None:
+    token, _, _ = await bound(world)
+    limit = world.settings.certificates.max_per_day
+    answers = await asyncio.gather(
+        *(world.call(token, "POST", "/api/certificates") for _ in range(limit * 4))
+    )
+    statuses = sorted(a.status_code for a in answers)
+    assert statuses == [200] * limit + [429] * (limit * 3), statuses
+    refused = next(a for a in answers if a.status_code == 429)
+    assert refused.json()["message"] == "今日开具缴存证明次数已达上限，请明日再试。"
