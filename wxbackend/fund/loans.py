@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.errors import Conflict
 from wxbackend.fund import calc
-from wxbackend.fund import repository as repo
+from wxbackend.fund import loan_repository as repo
 from wxbackend.fund.models import (
     Loan,
     LoanStatus,

@@ -18,9 +18,6 @@ from wxbackend.fund.models import (
     InterestPosting,
     JournalEntry,
     Loan,
-    LoanStatus,
-    RepaymentSchedule,
-    RepaymentStatus,
 )
 
 
@@ -208,15 +205,6 @@ async def get_deposit(session: AsyncSession, *, account_id: int, month: date) ->
     )
 
 
-async def get_loan_by_contract(session: AsyncSession, contract_no: str) -> Loan | None:
-    return await session.scalar(select(Loan).where(Loan.contract_no == contract_no))
-
-
-async def add_schedule(session: AsyncSession, rows: Sequence[RepaymentSchedule]) -> None:
-    session.add_all(rows)
-    await session.flush()
-
-
 async def bulk_insert(session: AsyncSession, model: type[Any], rows: list[dict[str, Any]]) -> None:
     """Insert many plain rows in one statement per batch (demo generation, imports)."""
     batch = 2_000
@@ -301,65 +289,3 @@ async def months_deposited(session: AsyncSession, account_id: int) -> list[date]
         .order_by(Deposit.paid_for_month.desc())
     )
     return list(rows.all())
-
-
-async def loan_flags(session: AsyncSession, account_id: int) -> tuple[bool, bool]:
-    """(has an active loan, has an overdue instalment)."""
-    active = await session.scalar(
-        select(Loan.id)
-        .where(Loan.account_id == account_id, Loan.status == LoanStatus.ACTIVE)
-        .limit(1)
-    )
-    overdue = await session.scalar(
-        select(RepaymentSchedule.id)
-        .join(Loan, Loan.id == RepaymentSchedule.loan_id)
-        .where(
-            Loan.account_id == account_id,
-            RepaymentSchedule.status == RepaymentStatus.OVERDUE,
-        )
-        .limit(1)
-    )
-    return active is not None, overdue is not None
-
-
-async def active_loan_locked(session: AsyncSession, account_id: int) -> Loan | None:
-    """The account's active loan, its row locked until the transaction ends."""
-    return await session.scalar(
-        select(Loan)
-        .where(Loan.account_id == account_id, Loan.status == LoanStatus.ACTIVE)
-        .order_by(Loan.id)
-        .limit(1)
-        .with_for_update()
-    )
-
-
-async def unpaid_periods(session: AsyncSession, loan_id: int) -> Sequence[RepaymentSchedule]:
-    result = await session.scalars(
-        select(RepaymentSchedule)
-        .where(
-            RepaymentSchedule.loan_id == loan_id,
-            RepaymentSchedule.status != RepaymentStatus.PAID,
-        )
-        .order_by(RepaymentSchedule.period_no)
-    )
-    return result.all()
-
-
-async def outstanding_principal(session: AsyncSession, account_id: int) -> int:
-    """Principal not yet repaid on the account's active loans."""
-    total = await session.scalar(
-        select(func.coalesce(func.sum(RepaymentSchedule.principal), 0))
-        .join(Loan, Loan.id == RepaymentSchedule.loan_id)
-        .where(
-            Loan.account_id == account_id,
-            Loan.status == LoanStatus.ACTIVE,
-            RepaymentSchedule.status != RepaymentStatus.PAID,
-        )
-    )
-    return int(total or 0)
-
-
-async def delete_rows(session: AsyncSession, rows: Sequence[object]) -> None:
-    for row in rows:
-        await session.delete(row)
-    await session.flush()
