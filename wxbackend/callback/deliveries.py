@@ -10,11 +10,16 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Literal
 
+import structlog
+
 from wxbackend.callback.verification import NonceRecord
 from wxbackend.store import Store
+
+log = structlog.get_logger(__name__)
 
 State = Literal["running", "done", "deferred", "unclaimed"]
 
@@ -107,3 +112,12 @@ class DeliveryRecords:
 def _outcome(raw: str) -> Outcome:
     data = json.loads(raw)
     return Outcome(data["state"], data.get("body"))
+
+
+async def best_effort(seconds: float, operation: Awaitable[None], *, step: str) -> None:
+    """A store write that only helps (dedupe records): given up when slow or failing."""
+    try:
+        async with asyncio.timeout(seconds):
+            await operation
+    except Exception as exc:  # timeout or a store error: the reply goes out regardless
+        log.warning("callback.store_timeout", step=step, error=type(exc).__name__)

@@ -3,36 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Coroutine, Generator
+from collections.abc import Coroutine
 from typing import Any
 
 import structlog
 
 from wxbackend import clock, metrics
-from wxbackend.callback.deliveries import DeliveryRecords
+from wxbackend.callback import late
+from wxbackend.callback.deliveries import DeliveryRecords, best_effort
+from wxbackend.callback.eager import Continue
+from wxbackend.callback.late import OutboxSource
 from wxbackend.callback.replies import NO_REPLY, render_reply
 from wxbackend.callback.verification import NonceRecord
-from wxbackend.db import session_scope
-from wxbackend.handlers.messages import InboundMessage, Reply, TextReply, reply_as_text
+from wxbackend.handlers.messages import InboundMessage, Reply, TextReply
 from wxbackend.handlers.registry import Handler, HandlerContext, HandlerRegistry
-from wxbackend.notify import service as notify
-from wxbackend.wechat.gateway import OfficialAccountApi
 
 log = structlog.get_logger(__name__)
 
-OutboxSource = Callable[[], OfficialAccountApi | None]
-
 # After the reply budget, how much longer a store write may hold the answer back.
 _STORE_GRACE_S = 0.4
-
-
-async def _within(seconds: float, operation: Awaitable[None], *, step: str) -> None:
-    """A store write that only helps (dedupe records): given up when slow or failing."""
-    try:
-        async with asyncio.timeout(seconds):
-            await operation
-    except Exception as exc:  # timeout or a store error: the reply goes out regardless
-        log.warning("callback.store_timeout", step=step, error=type(exc).__name__)
 
 
 class CallbackDispatcher:
@@ -138,7 +127,7 @@ class CallbackDispatcher:
         except StopIteration as finished:
             reply: Reply | None = finished.value
         else:
-            task = self._spawn(_Continue(run, waiting_on).result())
+            task = self._spawn(Continue(run, waiting_on).result())
             remaining = max(0.0, deadline - asyncio.get_running_loop().time())
             try:
                 reply = await asyncio.wait_for(asyncio.shield(task), timeout=remaining)
@@ -186,7 +175,7 @@ class CallbackDispatcher:
         if not claimed:  # another attempt has it and answers
             task.cancel()
             return NO_REPLY
-        self._spawn(self._send_later(task, message, ctx, outbox))
+        self._spawn(late.send_later(task, message, ctx, outbox))
         log.info("callback.deferred", msg_type=message.msg_type, budget_s=self.budget_s)
         metrics.DEADLINE_FALLBACKS.inc()
         return NO_REPLY
@@ -208,19 +197,21 @@ class CallbackDispatcher:
             waiting_on = run.send(None)
         except StopIteration as finished:
             return await self._finish(message, records, finished.value)
-        task = self._spawn(_Continue(run, waiting_on).result())
+        task = self._spawn(Continue(run, waiting_on).result())
         remaining = max(0.0, deadline - asyncio.get_running_loop().time())
         try:
             reply = await asyncio.wait_for(asyncio.shield(task), timeout=remaining)
         except TimeoutError:
-            await _within(_STORE_GRACE_S, records.defer(message.delivery_key), step="defer")
-            self._spawn(self._send_later(task, message, ctx, outbox))
+            await best_effort(_STORE_GRACE_S, records.defer(message.delivery_key), step="defer")
+            self._spawn(late.send_later(task, message, ctx, outbox))
             log.info("callback.deferred", msg_type=message.msg_type, budget_s=self.budget_s)
             metrics.DEADLINE_FALLBACKS.inc()
             return NO_REPLY
         except asyncio.CancelledError:
             # The connection went away; the user still gets the answer.
-            self._spawn(self._defer_and_send(task, message, ctx, records, outbox))
+            self._spawn(
+                late.defer_and_send(task, message, ctx, records, outbox, grace_s=_STORE_GRACE_S)
+            )
             raise
         return await self._finish(message, records, reply)
 
@@ -234,7 +225,7 @@ class CallbackDispatcher:
             else render_reply(reply, to=message, now=int(clock.timestamp()))
         )
         # A slow store must not hold the answer back: the record only dedupes retries.
-        await _within(_STORE_GRACE_S, records.finish(message.delivery_key, body), step="finish")
+        await best_effort(_STORE_GRACE_S, records.finish(message.delivery_key, body), step="finish")
         return body
 
     @staticmethod
@@ -253,89 +244,3 @@ class CallbackDispatcher:
             )
             metrics.CALLBACK_APOLOGIES.inc()
             return TextReply(ctx.content["apology"])
-
-    async def _defer_and_send(
-        self,
-        task: asyncio.Task[Reply | None],
-        message: InboundMessage,
-        ctx: HandlerContext,
-        records: DeliveryRecords,
-        outbox: OutboxSource,
-    ) -> None:
-        await _within(_STORE_GRACE_S, records.defer(message.delivery_key), step="defer")
-        await self._send_later(task, message, ctx, outbox)
-
-    async def _send_later(
-        self,
-        task: asyncio.Task[Reply | None],
-        message: InboundMessage,
-        ctx: HandlerContext,
-        outbox: OutboxSource,
-    ) -> None:
-        reply = await task
-        if reply is None:
-            return
-        text = reply_as_text(reply)
-        api = outbox()
-        try:
-            if api is None:
-                raise RuntimeError("no official-account gateway")
-            await api.send_text(message.openid, text)
-        except Exception as exc:
-            log.warning("callback.late_reply_failed", msg_type=message.msg_type, error=repr(exc))
-            await self._queue_late_reply(message, ctx, text)
-        else:
-            log.info("callback.late_reply_sent", msg_type=message.msg_type)
-            metrics.LATE_REPLIES.labels(outcome="sent").inc()
-
-    @staticmethod
-    async def _queue_late_reply(message: InboundMessage, ctx: HandlerContext, text: str) -> None:
-        """Into the outbox: the worker retries it like any notice (`wxbackend outbox`)."""
-        if ctx.sessionmaker is None:
-            log.error("callback.late_reply_dropped", reason="no database")
-            return
-        try:
-            async with session_scope(ctx.sessionmaker) as session:
-                await notify.enqueue_late_reply(session, openid=message.openid, text=text)
-        except Exception:
-            log.exception("callback.late_reply_dropped", msg_type=message.msg_type)
-        else:
-            log.info("callback.late_reply_queued", msg_type=message.msg_type)
-            metrics.LATE_REPLIES.labels(outcome="queued").inc()
-
-
-class _Continue:
-    """The rest of a coroutine that already ran up to its first suspension.
-
-    Awaited inside a task, it hands the task what the coroutine was waiting on and
-    relays results, errors and cancellation, as `yield from` would (Python 3.12's eager
-    tasks do this natively; we are on 3.11).
-    """
-
-    def __init__(self, coro: Coroutine[Any, Any, Reply | None], waiting_on: Any) -> None:
-        self._coro = coro
-        self._waiting_on = waiting_on
-
-    def __await__(self) -> Generator[Any, Any, Reply | None]:
-        coro, waiting_on = self._coro, self._waiting_on
-        while True:
-            try:
-                sent = yield waiting_on
-            except GeneratorExit:
-                coro.close()
-                raise
-            except BaseException as exc:  # e.g. CancelledError: the coroutine decides
-                try:
-                    waiting_on = coro.throw(exc)
-                except StopIteration as finished:
-                    result: Reply | None = finished.value
-                    return result
-            else:
-                try:
-                    waiting_on = coro.send(sent)
-                except StopIteration as finished:
-                    result = finished.value
-                    return result
-
-    async def result(self) -> Reply | None:
-        return await self
