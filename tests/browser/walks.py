@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import secrets
 from typing import Any
 
@@ -38,3 +39,34 @@ async def sign_up(
     await page.fill("#f-confirm", PASSWORD)
     await page.click("#password-submit")
     await page.wait_for_url("**/h5/signup/done**")
+
+
+async def supply_documents(
+    page: Any, base: str, withdrawal_id: int, *, replace: str, upload: tuple[str, str, bytes, str]
+) -> None:
+    """补件 in H5: the application asks for documents; the file named `replace` is
+    removed, `upload` (kind, filename, content, mime) uploaded, the application resubmitted."""
+    detail = base + f"/h5/withdrawals/{withdrawal_id}"
+    old = page.locator("#documents .weui-cell", has_text=replace)
+    old_id = (await old.get_attribute("id") or "").removeprefix("document-")
+    async with page.expect_navigation(url=detail):
+        await page.click(f"#remove-{old_id}")
+    kind, filename, content, mime = upload
+    await page.select_option("#f-kind", kind)
+    await page.set_input_files("#f-file", {"name": filename, "mimeType": mime, "buffer": content})
+    async with page.expect_navigation(
+        url=re.compile(rf".*/h5/withdrawals/{withdrawal_id}(\?uploaded=1)?$")
+    ):
+        await page.click("#upload")
+
+
+async def change_initial_password(page: Any, base: str, initial: str, new: str) -> None:
+    """An initial password (the counter's slip) must be changed before any query: the
+    account page sends the follower to the password page, which takes it as the old one."""
+    await page.goto(base + "/h5/account")
+    await page.wait_for_url("**/h5/password?initial=1")
+    await page.fill("#f-old_password", initial)
+    await page.fill("#f-new_password", new)
+    await page.fill("#f-confirm", new)
+    await page.click("#password-submit")
+    await page.wait_for_url("**/h5/password?changed=1")
