@@ -19,6 +19,8 @@ bash scripts/vendor_apidocs.sh
 # screenshots readable. Under CI a missing chromium fails those tests, never skips them.
 browser_packages=()
 [ -x /usr/bin/chromium ] || browser_packages+=(chromium)
+# Chromium's own words in Chinese (file pickers, date fields), as a centre's browsers show.
+[ -e /usr/lib/chromium/locales/zh-CN.pak ] || browser_packages+=(chromium-l10n)
 { command -v fc-list >/dev/null && [ -n "$(fc-list :lang=zh 2>/dev/null)" ]; } ||
     browser_packages+=(fonts-wqy-microhei)
 if [ "${#browser_packages[@]}" -gt 0 ]; then

@@ -37,7 +37,11 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=zh-CN",
 ]
+# Chromium on Linux takes its own words (file pickers' 选择文件, date fields' 年/月/日) from
+# LANGUAGE and the chromium-l10n packs; without them a screenshot shows English there.
+CHROMIUM_ENV = {**os.environ, "LANGUAGE": "zh_CN", "LANG": "zh_CN.UTF-8"}
 ARTIFACTS_ROOT = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARTIFACTS = ARTIFACTS_ROOT / "h5"
 
@@ -115,7 +119,9 @@ async def browser() -> AsyncIterator[Any]:
     except ImportError:
         _unavailable("the playwright package is missing: pip install -e '.[test]'")
     async with async_playwright() as pw:
-        launched = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        launched = await pw.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, env=CHROMIUM_ENV
+        )
         try:
             yield launched
         finally:
