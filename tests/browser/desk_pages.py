@@ -146,8 +146,42 @@ async def enrol_and_sign_in(page: Any, base: str, username: str, shot: Shots | N
     return secret
 
 
+PDF_VIEWER = "chrome-extension://"
+PDF_LOADED = """() => document.querySelector("pdf-viewer")?.shadowRoot
+    ?.querySelector("viewer-toolbar")?.loadProgress === 100"""
+
+
 async def pdf_drawn(page: Any) -> None:
-    """Wait until the case page's PDF frames have loaded their document (Chromium draws
-    its viewer after the frame's load event; a screenshot before that shows a dark box)."""
-    for frame in page.frames[1:]:
-        await frame.wait_for_load_state("load")
+    """Wait until Chromium's PDF viewer has drawn every inline PDF of the page.
+
+    The viewer is an extension frame inside each PDF frame, attached after the page's own
+    load; until its toolbar reports the document loaded, a screenshot shows a dark box.
+    """
+    wanted = await page.locator("iframe.doc-pdf").count()
+
+    def viewers() -> list[Any]:
+        return [f for f in page.frames if f.url.startswith(PDF_VIEWER)]
+
+    while len(viewers()) < wanted:
+        await page.wait_for_event("framenavigated")
+    for viewer in viewers():
+        await viewer.wait_for_function(PDF_LOADED)
+        # Two animation frames: what the viewer laid out is on the screen.
+        await viewer.evaluate(
+            "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
+
+
+async def shot_with_pdf(shot: Shots, step: str) -> None:
+    """A full-page screenshot of a page with inline PDFs, the PDFs drawn.
+
+    A full-page capture grows the viewport for the moment of the capture; the PDF viewer,
+    half off-screen before, had not drawn the rest yet (a dark box). So the viewport is
+    grown to the whole page first and the viewers waited for, then the picture taken.
+    """
+    page = shot.page
+    height = await page.evaluate("document.documentElement.scrollHeight")
+    await page.set_viewport_size({"width": DESKTOP["width"], "height": height})
+    await pdf_drawn(page)
+    await shot(step)
+    await page.set_viewport_size(DESKTOP)

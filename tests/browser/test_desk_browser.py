@@ -31,9 +31,9 @@ from tests.browser.desk_pages import (
     add_staff,
     enrol_and_sign_in,
     new_page,
-    pdf_drawn,
     png,
     review_case,
+    shot_with_pdf,
     submit,
 )
 from tests.browser.test_h5_browser import PHONE, WECHAT_UA, Shots
@@ -130,20 +130,18 @@ async def test_desk_review_documents_paid_counter_and_parked_in_chromium(
         await page.wait_for_selector(".doc-image")
         assert full_name not in await page.content()
         assert await page.is_visible("#over-limit")
-        await pdf_drawn(page)
-        await shot("case")
+        await shot_with_pdf(shot, "case")
 
         await submit(page, "#reveal", f"**{case_url}/reveal")
         assert await page.inner_text("#full-name") == full_name
-        await pdf_drawn(page)
-        await shot("case-revealed")
+        await shot_with_pdf(shot, "case-revealed")
 
         # 补件: the contract's signature page is unreadable; back to the applicant.
         await page.check("#doc-purchase_contract")
         await page.fill("#f-missing", "购房合同签字页不清晰，请重新拍照上传")
         await submit(page, "#ask-documents", f"**{case_url}?done=documents_requested")
         assert await page.inner_text("#status") == "待补充材料"
-        await shot("documents-requested")
+        await shot_with_pdf(shot, "documents-requested")
 
         # The depositor sees what is missing, replaces the contract, resubmits.
         await dep.goto(h5_case)
@@ -170,8 +168,10 @@ async def test_desk_review_documents_paid_counter_and_parked_in_chromium(
         await submit(page, "#back", "**" + case_url)
         await submit(page, "#escalate", "**/desk/queue?done=escalated")
 
-        await _counter_walk(browser, base, desk_artifacts, clerk, case_url, vault, account, dep)
-        await dep_shot("h5-initial-password-changed")
+        await _counter_walk(
+            browser, base, desk_artifacts, clerk, case_url, vault, account, dep_shot
+        )
+        await dep_shot("h5-queries-again")
 
         # The supervisor: enrol, find the reveal in the audit search, approve the case.
         sup_context, sup_page = await new_page(browser)
@@ -195,10 +195,9 @@ async def test_desk_review_documents_paid_counter_and_parked_in_chromium(
 
             await sup_page.goto(base + case_url, wait_until="domcontentloaded")
             await sup_page.fill("#f-note", "购房合同与发票一致")
-            await pdf_drawn(sup_page)
-            await sup_shot("supervisor-case")
+            await shot_with_pdf(sup_shot, "supervisor-case")
             await submit(sup_page, "#approve", f"**{case_url}?done=approved")
-            await sup_shot("supervisor-approved")
+            await shot_with_pdf(sup_shot, "supervisor-approved")
 
             parked_id = await _parked_walk_setup(app_server, engine, vault)
             # The worker pays through the sandbox bank; the second payout gets parked.
@@ -214,7 +213,7 @@ async def test_desk_review_documents_paid_counter_and_parked_in_chromium(
             assert parked_id not in report.paid
             await sup_page.goto(base + case_url, wait_until="domcontentloaded")
             assert await sup_page.inner_text("#status") == "已到账"
-            await sup_shot("case-paid")
+            await shot_with_pdf(sup_shot, "case-paid")
             await dep.goto(h5_case)
             assert await dep.inner_text("#status") == "已到账"
             await dep_shot("h5-paid")
@@ -250,7 +249,7 @@ async def _counter_walk(
     case_url: str,
     vault: Vault,
     account: Any,
-    dep: Any,
+    dep_shot: Shots,
 ) -> None:
     """The counter clerk: refused on review pages; finds the account by ID number, resets
     the query password, prints the slip; the depositor changes it at first use."""
@@ -280,9 +279,13 @@ async def _counter_walk(
         assert not await clerk_page.is_visible("#print")  # buttons do not print
     finally:
         await clerk_context.close()
-    await change_initial_password(dep, base, slip_password, NEW_QUERY_PASSWORD)
+    dep = dep_shot.page
+    await change_initial_password(
+        dep, base, slip_password, NEW_QUERY_PASSWORD, shot=lambda: dep_shot("h5-initial-password")
+    )
     await dep.goto(base + "/h5/account")
     assert dep.url.endswith("/h5/account")  # the queries answer again
+    assert await dep.is_visible("text=账户余额")
 
 
 async def _parked_walk_setup(app_server: AppServer, engine: AsyncEngine, vault: Vault) -> int:

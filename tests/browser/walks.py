@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from tests.browser.test_h5_browser import PASSWORD
@@ -60,11 +61,20 @@ async def supply_documents(
         await page.click("#upload")
 
 
-async def change_initial_password(page: Any, base: str, initial: str, new: str) -> None:
+async def change_initial_password(
+    page: Any,
+    base: str,
+    initial: str,
+    new: str,
+    *,
+    shot: Callable[[], Awaitable[None]] | None = None,
+) -> None:
     """An initial password (the counter's slip) must be changed before any query: the
     account page sends the follower to the password page, which takes it as the old one."""
     await page.goto(base + "/h5/account")
     await page.wait_for_url("**/h5/password?initial=1")
+    if shot:
+        await shot()
     await page.fill("#f-old_password", initial)
     await page.fill("#f-new_password", new)
     await page.fill("#f-confirm", new)
