@@ -73,6 +73,7 @@ async def change_initial_password(
     account page sends the follower to the password page, which takes it as the old one."""
     await page.goto(base + "/h5/account")
     await page.wait_for_url("**/h5/password?initial=1")
+    await page.wait_for_selector("#initial-password")
     if shot:
         await shot()
     await page.fill("#f-old_password", initial)
