@@ -13,9 +13,10 @@ from tests.api.test_staff_auth import STAFF_PASSWORD, add_staff
 from tests.api.test_staff_review import LONG_AGO, apply
 from tests.desk_client import DeskClient
 from wxbackend.audit.models import AuditEvent
+from wxbackend.db import session_scope
 from wxbackend.fund import service as fund
 from wxbackend.staff.models import StaffRole
-from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
+from wxbackend.withdraw.models import Withdrawal, WithdrawalEvent, WithdrawalStatus
 
 
 @pytest.fixture
@@ -219,3 +220,24 @@ async def test_a_reviewer_asks_for_documents_and_the_same_application_goes_back(
     ]
     shown = (await reviewer.get(f"/desk/cases/{case.id}?done=documents_requested")).text
     assert "已退回补件" in shown
+
+
+async def test_the_case_history_names_the_applicant_not_their_openid(
+    world: World, browsers: list[DeskClient]
+) -> None:
+    case = await apply(world)
+    async with session_scope(world.sessionmaker) as session:
+        session.add_all(
+            [
+                WithdrawalEvent(
+                    withdrawal_id=case.id, to_status="submitted", actor="user:o-applicant-7"
+                ),
+                WithdrawalEvent(withdrawal_id=case.id, to_status="under_review", actor="system"),
+            ]
+        )
+    reviewer = await signed_in(world, browsers, StaffRole.REVIEWER)
+    page = (await reviewer.get(f"/desk/cases/{case.id}")).text
+    history = page[page.index('id="events"') :]
+    assert "· 申请人" in history
+    assert "· 系统" in history
+    assert "o-applicant-7" not in page

@@ -35,6 +35,7 @@ from wxbackend.staff.auth import Staff
 from wxbackend.staff.deps import StaffSessionsDep
 from wxbackend.staff.errors import StaffSessionExpired
 from wxbackend.staff.roles import ROLE_NAMES, Capability
+from wxbackend.withdraw import views as withdraw_views
 
 HERE = Path(__file__).parent
 STATIC_DIR = HERE / "static"
@@ -47,7 +48,9 @@ templates = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-templates.filters.update(yuan=filters.yuan, day=filters.day, moment=filters.moment)
+templates.filters.update(
+    yuan=filters.yuan, day=filters.day, moment=filters.moment, actor=withdraw_views.actor_name
+)
 templates.globals.update(role_names=ROLE_NAMES, Capability=Capability, may=roles.may)
 templates.globals.update(
     account_status_names={"normal": "正常", "sealed": "封存", "frozen": "冻结", "closed": "销户"},

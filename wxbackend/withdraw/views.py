@@ -22,6 +22,15 @@ from wxbackend.withdraw.schemas import (
 LOAN_LABEL = "公积金贷款（冲还本金）"  # where a 冲还贷 withdrawal goes instead of a card
 
 
+def actor_name(actor: str) -> str:
+    """Who moved a withdrawal, as staff read it: never the applicant's openid."""
+    if actor.startswith("user:"):
+        return "申请人"
+    if actor.startswith("staff:"):
+        return actor.removeprefix("staff:")
+    return "系统" if actor == "system" else actor
+
+
 async def missing_documents(
     session: AsyncSession, rules: RuleBook, withdrawal: Withdrawal
 ) -> list[str]:
