@@ -1,0 +1,455 @@
+"""Each withdrawal rule at its boundary, as a depositor sees it on the H5 apply page.
+
+Retirement (the day before and the day of the statutory age, per cohort of the phased
+2025 schedule), leaving the city (sealed one day short of 6 calendar months vs 6 months),
+the rent cap, the 90- and 365-day frequencies, and the exclusive (closing) kinds, walked
+in headless Chromium: the apply page lists every kind, the eligible ones as choices and
+the others under 暂不能办理 with their reason, so one page load checks several kinds.
+
+Holders are built from the centre's clock, so the module holds on any day and host time
+zone. On days when nobody of a cohort reaches the age today or tomorrow (the schedule
+skips whole months), the clock is moved forward to the nearest day that has both.
+One server and one browser context serve the whole module; each test signs up its own
+holders. Refusal screenshots in test-artifacts/h5-bounds/ (docs/img/withdrawals/ keeps
+one of each for docs/withdrawals.md).
+"""
+
+from __future__ import annotations
+
+import calendar
+import contextlib
+import os
+import re
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from tests.browser.conftest import (
+    ARTIFACTS_ROOT,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    _unavailable,
+    fresh_artifacts,
+    run_app_server,
+)
+from tests.browser.test_h5_browser import PASSWORD, PHONE, WECHAT_UA
+from tests.browser.walks import sign_up
+from tests.builders import make_account, make_card, next_number
+from wxbackend import clock
+from wxbackend.config import Settings
+from wxbackend.db import create_sessionmaker, session_scope
+from wxbackend.fund.idcard import make_id_no
+from wxbackend.fund.models import AccountStatus, FundAccount
+from wxbackend.money import format_yuan
+from wxbackend.security.pii import Vault
+from wxbackend.store import RedisStore
+from wxbackend.withdraw import service as withdraw
+from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
+from wxbackend.withdraw.rules import load_rules
+from wxbackend.worker import run_worker
+
+BALANCE = 5_000_000  # ¥50,000 opening balance, plus three months of deposits
+
+
+# --- the statute, restated here (independently of withdraw/retirement.py) -------------
+
+
+@dataclass(frozen=True)
+class Cohort:
+    name: str
+    male: bool
+    base_years: int
+    first_born: tuple[int, int]  # (year, month) of the first birth month whose age rises
+    months_per_step: int
+    max_extra: int
+
+
+MEN = Cohort("men", True, 60, (1965, 1), 4, 36)
+WOMEN_WORKERS = Cohort("women_workers", False, 50, (1975, 1), 2, 60)
+WOMEN_CADRES = Cohort("women_cadres", False, 55, (1970, 1), 4, 36)
+
+
+def _last_day(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def born_reaching(cohort: Cohort, day: date) -> date | None:
+    """A birth date whose statutory age in `cohort` is reached on `day`, or None (the
+    phased schedule skips some months). The age is base years plus one month per step of
+    birth months; a birthday on the 29th-31st falls on the month's last day."""
+    for extra in range(cohort.max_extra + 1):
+        index = day.year * 12 + day.month - 1 - (cohort.base_years * 12 + extra)
+        year, month = divmod(index, 12)
+        month += 1
+        since = (year - cohort.first_born[0]) * 12 + month - cohort.first_born[1]
+        if (
+            0 if since < 0 else min(cohort.max_extra, since // cohort.months_per_step + 1)
+        ) != extra:
+            continue
+        if day.day == _last_day(day.year, day.month):
+            return date(year, month, _last_day(year, month))  # the 31st -> the 30th, 28th...
+        if day.day <= _last_day(year, month):
+            return date(year, month, day.day)
+    return None
+
+
+def six_months_after(day: date) -> date:
+    index = day.year * 12 + day.month - 1 + 6
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, _last_day(year, month + 1)))
+
+
+def chinese_day(day: date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def id_no(born: date, *, male: bool) -> str:
+    return make_id_no("510104", born, 2 * (next_number() % 400) + (1 if male else 0))
+
+
+# --- one server and one browser context for the module ---------------------------------
+
+
+@dataclass
+class Walk:
+    server: AppServer
+    page: Any
+    vault: Vault
+    sessions: Any
+    shots: Path
+
+    @property
+    def base(self) -> str:
+        return self.server.base_url
+
+    async def holder(self, *, months: int = 3, **overrides: Any) -> FundAccount:
+        """A depositor with a card, signed up in the browser (the context's previous
+        follower is forgotten first)."""
+        async with session_scope(self.sessions) as session:
+            account = await make_account(
+                session, self.vault, months_of_deposits=months, opening_balance=BALANCE, **overrides
+            )
+            await make_card(session, self.vault, account)
+        await self.page.context.clear_cookies()
+        await sign_up(self.page, self.base, self.vault, account, prefix="o-bounds-")
+        return account
+
+    async def apply_page(self) -> int:
+        response = await self.page.goto(self.base + "/h5/withdrawals/new")
+        return int(response.status)
+
+    async def refused(self, kind: str) -> str:
+        return str(await self.page.inner_text(f"#refused-{kind} .weui-cell__desc"))
+
+    async def offered(self) -> set[str]:
+        values = await self.page.locator("input[name=kind]").evaluate_all(
+            "nodes => nodes.map(n => n.value)"
+        )
+        return set(values)
+
+    async def errors(self) -> str:
+        """The form's refusal(s), as shown next to the form or the field."""
+        await self.page.wait_for_selector(".h5-error")
+        return "\n".join(await self.page.locator(".h5-error").all_inner_texts())
+
+    async def to_confirmation(self, kind: str, amount: str = "") -> None:
+        await self.page.click(f"label[for=kind-{kind}]")
+        await self.page.fill("#f-amount", amount)
+        await self.page.click("#apply-submit")
+
+    async def shot(self, name: str) -> None:
+        await self.page.screenshot(path=str(self.shots / f"{name}.png"), full_page=True)
+
+    async def update_account(self, account: FundAccount, **values: Any) -> None:
+        async with session_scope(self.sessions) as session:
+            await session.execute(
+                update(FundAccount).where(FundAccount.id == account.id).values(**values)
+            )
+
+
+@pytest.fixture(scope="module")
+async def server(settings: Settings) -> AsyncIterator[AppServer]:
+    with run_app_server(settings) as running:
+        yield running
+    if running.settings.store.redis_url:
+        store = RedisStore(
+            running.settings.store.redis_url, prefix=running.settings.store.key_prefix
+        )
+        await store.delete_prefix()
+        await store.close()
+
+
+@pytest.fixture(scope="module")
+async def walk(server: AppServer, engine: AsyncEngine, vault: Vault) -> AsyncIterator[Walk]:
+    """Debian's Chromium, one context for the module (skipped, or failed under CI, if absent)."""
+    if not os.access(CHROMIUM, os.X_OK):
+        _unavailable(f"{CHROMIUM} is missing: apt-get install -y chromium")
+    try:
+        from playwright.async_api import async_playwright
+    except ImportError:
+        _unavailable("the playwright package is missing: pip install -e '.[test]'")
+
+    shots = fresh_artifacts(ARTIFACTS_ROOT / "h5-bounds")
+    async with async_playwright() as pw:
+        browser: Any = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(
+            viewport=PHONE, user_agent=WECHAT_UA, locale="zh-CN", is_mobile=True, has_touch=True
+        )
+        page = await context.new_page()
+        page.set_default_timeout(10_000)
+        try:
+            yield Walk(server, page, vault, create_sessionmaker(engine), shots)
+        finally:
+            await context.close()
+            await browser.close()
+
+
+@contextlib.contextmanager
+def on_a_day_with_both(cohort: Cohort) -> Iterator[date]:
+    """Today, or (when nobody of the cohort reaches the age today or tomorrow) the nearest
+    later day on which someone does and someone else the day after: the clock is moved
+    there, keeping the time of day, until the block ends."""
+    today = clock.today_in_china()
+    day = today
+    while born_reaching(cohort, day) is None or born_reaching(cohort, day + timedelta(1)) is None:
+        day += timedelta(days=1)
+    if day == today:
+        yield day
+        return
+    with time_machine.travel(clock.china_now() + (day - today), tick=True):
+        yield day
+
+
+# --- retirement ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cohort", [MEN, WOMEN_WORKERS], ids=lambda c: c.name)
+async def test_retirement_opens_on_the_day_of_the_statutory_age(walk: Walk, cohort: Cohort) -> None:
+    with on_a_day_with_both(cohort) as today:
+        tomorrow = today + timedelta(days=1)
+        early_born, due_born = born_reaching(cohort, tomorrow), born_reaching(cohort, today)
+        assert early_born is not None
+        assert due_born is not None
+
+        await walk.holder(id_no=id_no(early_born, male=cohort.male))
+        await walk.apply_page()
+        assert "retirement" not in await walk.offered()
+        assert await walk.refused("retirement") == (
+            f"您尚未达到法定退休年龄（{chinese_day(tomorrow)}达到），"
+            "暂不能办理退休提取。如已办理提前退休，请携退休证到服务大厅办理。"
+        )
+        if cohort is MEN:
+            await walk.shot("retirement-not-yet")
+
+        due = await walk.holder(id_no=id_no(due_born, male=cohort.male))
+        await walk.apply_page()
+        assert "retirement" in await walk.offered()
+        await walk.to_confirmation("retirement")
+        await walk.page.wait_for_selector("#confirm-summary")
+        assert await walk.page.inner_text("#confirm-kind") == "退休提取（销户）"
+        assert await walk.page.inner_text("#confirm-amount") == format_yuan(due.balance)
+
+
+async def test_a_woman_cadre_qualifies_from_the_workers_age(walk: Walk) -> None:
+    """The ID number does not say cadre or worker: a woman whose cadres' age (55 -> 58)
+    is still ahead has long reached the workers' one, and is offered the retirement
+    withdrawal with the certificate staff review."""
+    today = clock.today_in_china()
+    day = today + timedelta(days=1)
+    while (born := born_reaching(WOMEN_CADRES, day)) is None:
+        day += timedelta(days=1)
+    await walk.holder(id_no=id_no(born, male=False))
+    await walk.apply_page()
+    assert "retirement" in await walk.offered()
+    option = await walk.page.inner_text("label[for=kind-retirement]")
+    assert "提取全部余额并销户" in option
+    assert "需上传：退休证明" in option
+
+
+# --- leaving the city / unemployment ---------------------------------------------------
+
+
+async def test_leaving_the_city_opens_after_six_calendar_months_sealed(walk: Walk) -> None:
+    today = clock.today_in_china()
+    # The last sealing day that makes 6 calendar months by today (month ends clamp: sealed
+    # 31 August makes 6 months on 28/29 February), and the day after it: 5 months 30 days
+    # (or 29, 28) -- one day short.
+    enough = today - timedelta(days=200)
+    while six_months_after(enough + timedelta(days=1)) <= today:
+        enough += timedelta(days=1)
+    short = enough + timedelta(days=1)
+    assert six_months_after(enough) <= today < six_months_after(short)
+
+    holder = await walk.holder()
+    await walk.update_account(holder, status=AccountStatus.SEALED, status_changed_on=short)
+    await walk.apply_page()
+    assert "leave_city" not in await walk.offered()
+    assert await walk.refused("leave_city") == (
+        f"离职离市提取（销户）需账户封存满6个月，{chinese_day(six_months_after(short))}起可申请。"
+    )
+    assert "仅限正常状态" in await walk.refused("rent")
+    await walk.shot("leave-city-sealed-short")
+
+    await walk.update_account(holder, status_changed_on=enough)
+    await walk.apply_page()
+    assert "leave_city" in await walk.offered()
+    await walk.to_confirmation("leave_city")
+    await walk.page.wait_for_selector("#confirm-summary")
+    assert await walk.page.inner_text("#confirm-kind") == "离职离市提取（销户）"
+
+
+# --- caps and frequencies --------------------------------------------------------------
+
+
+def _noon(day: date) -> datetime:
+    return datetime.combine(day, time(12), tzinfo=clock.CHINA_TZ)
+
+
+async def test_rent_cap_and_the_rent_and_illness_frequencies(walk: Walk) -> None:
+    page = walk.page
+    holder = await walk.holder()
+    await walk.apply_page()
+    assert "本次最多可提取 ¥4,500.00" in await page.inner_text("label[for=kind-rent]")
+
+    await walk.to_confirmation("rent", "")
+    assert await walk.errors() == "请输入提取金额。"
+    await walk.to_confirmation("rent", "4500.01")
+    assert await walk.errors() == "租房提取单次最多可提取4500元。"
+    assert await page.input_value("#f-amount") == "4500.01"
+    await walk.shot("rent-over-cap")
+
+    await walk.to_confirmation("rent", "4500.00")
+    await page.wait_for_selector("#confirm-summary")
+    assert await page.inner_text("#confirm-amount") == "¥4,500.00"
+    await page.fill("#f-password", PASSWORD)
+    await page.click("#confirm-submit")
+    await page.wait_for_url(re.compile(r".*/h5/withdrawals/\d+$"))
+    rent_id = int(page.url.rsplit("/", 1)[1])
+
+    # An illness withdrawal, filed and approved at the desk (its documents aside).
+    async with session_scope(walk.sessions) as session:
+        illness = await withdraw.apply(
+            session,
+            rules=load_rules(),
+            vault=walk.vault,
+            account=holder,
+            kind="illness",
+            amount=100_00,
+            actor="test",
+            today=clock.today_in_china(),
+        )
+        await withdraw.transition(
+            session,
+            illness,
+            from_statuses=(WithdrawalStatus.SUBMITTED,),
+            to=WithdrawalStatus.UNDER_REVIEW,
+            actor="test",
+        )
+        await withdraw.approve(session, illness, actor="staff:test")
+    report = await run_worker(walk.server.settings, once=True)
+    assert {rent_id, illness.id} <= set(report.paid)
+
+    async def paid_days_ago(rent: int, sick: int) -> None:
+        today = clock.today_in_china()
+        async with session_scope(walk.sessions) as session:
+            for withdrawal_id, days in ((rent_id, rent), (illness.id, sick)):
+                await session.execute(
+                    update(Withdrawal)
+                    .where(Withdrawal.id == withdrawal_id)
+                    .values(paid_at=_noon(today - timedelta(days=days)))
+                )
+
+    await paid_days_ago(89, 364)
+    await walk.apply_page()
+    today = clock.today_in_china()
+    tomorrow = chinese_day(today + timedelta(days=1))
+    assert {"rent", "illness"}.isdisjoint(await walk.offered())
+    assert await walk.refused("rent") == (
+        f"租房提取每90天可办理一次，上次于{chinese_day(today - timedelta(89))}到账，"
+        f"{tomorrow}起可再次申请。"
+    )
+    assert await walk.refused("illness") == (
+        f"重大疾病提取每365天可办理一次，"
+        f"上次于{chinese_day(today - timedelta(364))}到账，{tomorrow}起可再次申请。"
+    )
+    await walk.shot("rent-illness-too-soon")
+
+    await paid_days_ago(90, 365)
+    await walk.apply_page()
+    assert {"rent", "illness"} <= await walk.offered()
+
+
+# --- exclusive kinds -------------------------------------------------------------------
+
+
+async def test_a_closing_application_excludes_every_other_kind(walk: Walk) -> None:
+    page = walk.page
+    today = clock.today_in_china()
+    holder = await walk.holder(id_no=id_no(today.replace(year=today.year - 64, day=1), male=True))
+    async with session_scope(walk.sessions) as session:
+        purchase = await withdraw.apply(
+            session,
+            rules=load_rules(),
+            vault=walk.vault,
+            account=holder,
+            kind="purchase",
+            amount=1000_00,
+            actor="test",
+            today=today,
+        )
+    await walk.apply_page()
+    assert "您有一笔购房提取正在办理中，不能同时申请退休提取（销户）" in await walk.refused(
+        "retirement"
+    )
+    assert "rent" in await walk.offered()  # non-exclusive kinds may be open together
+    await walk.shot("retirement-while-purchase-open")
+
+    async with session_scope(walk.sessions) as session:
+        filed = await session.get(Withdrawal, purchase.id)
+        assert filed is not None
+        await withdraw.cancel(session, filed, actor="test")
+    await walk.apply_page()
+    await walk.to_confirmation("retirement")
+    await page.wait_for_selector("#confirm-summary")
+    await page.fill("#f-password", PASSWORD)
+    await page.click("#confirm-submit")
+    await page.wait_for_url(re.compile(r".*/h5/withdrawals/\d+$"))
+    closing_id = int(page.url.rsplit("/", 1)[1])
+
+    await walk.apply_page()
+    assert await walk.offered() == set()
+    assert await page.inner_text("#not-eligible h2") == "暂不符合提取条件"
+    for kind, name in (("rent", "租房提取"), ("illness", "重大疾病提取"), ("purchase", "购房提取")):
+        assert f"您有一笔退休提取（销户）正在办理中，不能同时申请{name}" in await walk.refused(
+            kind
+        ), kind
+    assert "您已有一笔退休提取（销户）正在办理中" in await walk.refused("retirement")
+    await walk.shot("others-while-closing-open")
+
+    # Reviewed and paid: the account is closed, and no second closing (nor anything) opens.
+    async with session_scope(walk.sessions) as session:
+        closing = await session.get(Withdrawal, closing_id)
+        assert closing is not None
+        await withdraw.transition(
+            session,
+            closing,
+            from_statuses=(WithdrawalStatus.SUBMITTED,),
+            to=WithdrawalStatus.UNDER_REVIEW,
+            actor="test",
+        )
+        await withdraw.approve(session, closing, actor="staff:test")
+    assert closing_id in (await run_worker(walk.server.settings, once=True)).paid
+    await page.goto(walk.base + f"/h5/withdrawals/{closing_id}")
+    assert await page.inner_text("#status") == "已到账"
+    assert await walk.apply_page() == 403
+    assert await walk.offered() == set()
+    assert "该公积金账户已销户，不能再申请提取" in await page.inner_text("body")
+    await walk.shot("after-closing")
