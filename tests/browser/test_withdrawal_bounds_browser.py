@@ -412,11 +412,15 @@ async def test_a_closing_application_excludes_every_other_kind(walk: Walk) -> No
     assert "rent" in await walk.offered()  # non-exclusive kinds may be open together
     await walk.shot("retirement-while-purchase-open")
 
-    async with session_scope(walk.sessions) as session:
-        filed = await session.get(Withdrawal, purchase.id)
-        assert filed is not None
-        await withdraw.cancel(session, filed, actor="test")
+    # "请办结或撤回后再申请": from the apply page to the open application, and withdraw it.
+    await page.click("#my-withdrawals")
+    await page.click(f"a[href='/h5/withdrawals/{purchase.id}']")
+    page.once("dialog", lambda dialog: dialog.accept())
+    await page.click("#cancel")
+    await page.wait_for_url(f"**/h5/withdrawals/{purchase.id}")
+    assert await page.inner_text("#status") == "已撤回"
     await walk.apply_page()
+    assert "retirement" in await walk.offered()
     await walk.to_confirmation("retirement")
     await page.wait_for_selector("#confirm-summary")
     await page.fill("#f-password", PASSWORD)
