@@ -457,3 +457,8 @@ async def test_a_closing_application_excludes_every_other_kind(walk: Walk) -> No
     assert await walk.offered() == set()
     assert "该公积金账户已销户，不能再申请提取" in await page.inner_text("body")
     await walk.shot("after-closing")
+    # Were the account open again (sealed, say): still no second closing withdrawal.
+    await walk.update_account(holder, status=AccountStatus.SEALED)
+    assert await walk.apply_page() == 200
+    for kind in ("retirement", "leave_city"):
+        assert await walk.refused(kind) == "您的账户已办理过销户类提取，不能重复申请。", kind
