@@ -212,6 +212,19 @@ async def walk(server: AppServer, engine: AsyncEngine, vault: Vault) -> AsyncIte
             await browser.close()
 
 
+@pytest.fixture(autouse=True)
+def clear_of_midnight() -> Iterator[None]:
+    """Each test reads "today" and "tomorrow" before the pages do: one that would start in
+    the last minutes of a China day (a moved-clock CI run) starts just after midnight."""
+    now = clock.china_now()
+    if (now.hour, now.minute) < (23, 50):
+        yield
+        return
+    after = datetime.combine(now.date() + timedelta(days=1), time(0, 1), tzinfo=clock.CHINA_TZ)
+    with time_machine.travel(after, tick=True):
+        yield
+
+
 @contextlib.contextmanager
 def on_a_day_with_both(cohort: Cohort) -> Iterator[date]:
     """Today, or (when nobody of the cohort reaches the age today or tomorrow) the nearest
