@@ -156,6 +156,7 @@ def create_app(
     )
     # bind may not import notify (notify reads bind's bindings): the hook is handed over.
     app.state.locked_notice = notify_service.enqueue_password_locked
+    app.state.security_notice = notify_service.enqueue_security_notice
     app.state.gateways_override = gateways
     # Outermost first: headers on every answer, then request id and error answers
     # (500/503 rendered here, with the id still bound), then the body cap.

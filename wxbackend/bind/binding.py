@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wxbackend import metrics
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.audit.trail import AuditTrail
+from wxbackend.bind import notices
 from wxbackend.bind import repository as repo
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import AccountBoundElsewhere, AccountClosed, AlreadyBound, NotBound
@@ -51,8 +52,10 @@ async def password_mode(ctx: BindContext, signing: Signing) -> PasswordMode:
 
 async def _set_password(
     ctx: BindContext, account: FundAccount, password: str, *, field: str = "password"
-) -> None:
-    """Set the holder's own password: six digits, not trivial, not the current one."""
+) -> datetime:
+    """Set the holder's own password: six digits, not trivial, not the current one.
+
+    Returns when it was set (the credential's version, which names the notice)."""
     require_six_digits(password, field=field, label="新密码")
     check_new_password(
         password,
@@ -64,15 +67,18 @@ async def _set_password(
     if credential is not None and await password_matches(password, credential.password_hash):
         raise SameAsCurrentPassword(field=field)
     hashed = await hash_password(password)
+    set_at = now()
     if credential is None:
-        await repo.add(
-            ctx.session, Credential(account_id=account.id, password_hash=hashed, is_initial=False)
+        credential = Credential(
+            account_id=account.id, password_hash=hashed, is_initial=False, set_at=set_at
         )
+        await repo.add(ctx.session, credential)
     else:
         credential.password_hash = hashed
         credential.is_initial = False
-        credential.set_at = now()
+        credential.set_at = set_at
     await ctx.lockout.record_success(account.id)
+    return set_at
 
 
 async def verify_password(
@@ -136,7 +142,10 @@ async def complete_signing(
     if (await password_mode(ctx, signing)).must_set:
         await _set_password(ctx, account, password)
     elif forgot and signing.sms_verified_at is not None and signing.face_passed_at is not None:
-        await _set_password(ctx, account, password)
+        set_at = await _set_password(ctx, account, password)
+        await notices.tell_password(
+            ctx.security_notice, ctx.session, account_id=account.id, set_at=set_at, reset=True
+        )
         ctx.audit.record(
             "password.reset",
             AuditOutcome.OK,
@@ -182,6 +191,7 @@ async def _bind(ctx: BindContext, signing: Signing, account: FundAccount) -> Bin
             await repo.add(ctx.session, binding)
     except IntegrityError as exc:  # a concurrent bind of the same openid or account
         raise AccountBoundElsewhere() from exc
+    await notices.tell_bound(ctx.security_notice, ctx.session, signing, binding)
     ctx.audit.record(
         "binding.bind",
         AuditOutcome.OK,
@@ -195,7 +205,10 @@ async def _bind(ctx: BindContext, signing: Signing, account: FundAccount) -> Bin
 async def complete_password_reset(ctx: BindContext, signing: Signing, *, password: str) -> None:
     require_step(signing, SigningStep.PASSWORD)
     account = await signing_account(ctx, signing)
-    await _set_password(ctx, account, password)
+    set_at = await _set_password(ctx, account, password)
+    await notices.tell_password(
+        ctx.security_notice, ctx.session, account_id=account.id, set_at=set_at, reset=True
+    )
     advance(signing)
     ctx.audit.record(
         "password.reset",
@@ -245,7 +258,10 @@ async def change_password(
     require_six_digits(old, field="old_password", label="原密码")
     require_six_digits(new, field="new_password", label="新密码")
     await verify_password(ctx, account_id=account.id, password=old, channel=channel, openid=openid)
-    await _set_password(ctx, account, new, field="new_password")
+    set_at = await _set_password(ctx, account, new, field="new_password")
+    await notices.tell_password(
+        ctx.security_notice, ctx.session, account_id=account.id, set_at=set_at, reset=False
+    )
     ctx.audit.record(
         "password.change", AuditOutcome.OK, channel=channel, openid=openid, account_id=account.id
     )
@@ -278,6 +294,7 @@ async def _unbind(ctx: BindContext, *, channel: Channel, openid: str, account_id
     binding = await repo.binding_for_openid(ctx.session, channel=channel, openid=openid)
     if binding is None:
         raise NotBound()
+    await notices.tell_unbound(ctx.security_notice, ctx.session, binding, by="自助")
     await repo.remove_binding(ctx.session, binding.id)
     ctx.audit.record(
         "binding.unbind", AuditOutcome.OK, channel=channel, openid=openid, account_id=account_id

@@ -9,6 +9,7 @@ from typing import Protocol
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.audit.trail import AuditTrail
+from wxbackend.bind.notices import SecurityNotice
 from wxbackend.bind.passwords import Lockout
 from wxbackend.config import SigningSettings
 from wxbackend.faceid.gateway import FaceChannel, FaceVerifier
@@ -36,6 +37,8 @@ class BindContext:
     audit: AuditTrail
     # Wired by the app (notify is not bind's to import); None: no notice.
     locked_notice: LockedNotice | None = None
+    # notify.service.enqueue_security_notice, wired the same way; None: no notice.
+    security_notice: SecurityNotice | None = None
 
     @property
     def lockout(self) -> Lockout:

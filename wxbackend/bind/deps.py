@@ -23,6 +23,7 @@ def bind_context(request: Request, session: SessionDep, audit: AuditDep) -> Bind
         faces=state.face_verifiers,
         audit=audit,
         locked_notice=getattr(state, "locked_notice", None),
+        security_notice=getattr(state, "security_notice", None),
     )
 
 

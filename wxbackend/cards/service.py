@@ -40,6 +40,7 @@ from wxbackend.enums import Channel
 from wxbackend.errors import DomainError, TooManyRequests
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import FundAccount
+from wxbackend.notify.service import enqueue_security_notice
 from wxbackend.security import ratelimit
 from wxbackend.security.masking import mask_card_no
 from wxbackend.security.ratelimit import Limit
@@ -152,7 +153,29 @@ async def bind_card(
         )
         raise
     ctx.audit.record(action, AuditOutcome.OK, channel=channel, openid=openid, account_id=account.id)
+    await _tell_holder(ctx.session, bins, card=card, replaced=active)
     return CardView(card=card, bank_name=bins.bank_name(card.bank_code), notice=None)
+
+
+def _label(bins: BinTable, card: BankCard) -> str:
+    return f"{bins.bank_name(card.bank_code)} ****{card.masked[-4:]}"
+
+
+async def _tell_holder(
+    session: AsyncSession, bins: BinTable, *, card: BankCard, replaced: BankCard | None
+) -> None:
+    """The security notice of the new card, in the bind's transaction (once per card row)."""
+    values = {"bank_card": _label(bins, card)}
+    if replaced is not None:
+        values["old_card"] = _label(bins, replaced)
+    await enqueue_security_notice(
+        session,
+        account_id=card.account_id,
+        kind="card_replaced" if replaced is not None else "card_bound",
+        values=values,
+        dedup_key=str(card.id),
+        link_path="/h5/card",
+    )
 
 
 async def _bind(

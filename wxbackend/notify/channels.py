@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import structlog
 
 from wxbackend.errors import DomainError
-from wxbackend.notify.kinds import LATE_REPLY, SMS_TOPICS
+from wxbackend.notify.kinds import LATE_REPLY, MOBILE_FIRST, SMS_TOPICS
 from wxbackend.notify.models import NoticeChannel
 from wxbackend.notify.templates import (
     NoticeFormatError,
@@ -185,7 +185,11 @@ async def _one(
 def channels_for(
     templates: NoticeTemplates, recipient: Recipient, kind: str = ""
 ) -> list[tuple[NoticeChannel, str]]:
-    """The channels that could carry this notice, best first, each with its address."""
+    """The channels that could carry this notice, best first, each with its address.
+
+    WeChat first (template message, then subscribe message), then SMS; for the kinds in
+    MOBILE_FIRST the SMS to the account's mobile leads and WeChat only stands in for it.
+    """
     order: list[tuple[NoticeChannel, str]] = []
     if templates.template and recipient.oa_openid:
         order.append((NoticeChannel.TEMPLATE, recipient.oa_openid))
@@ -194,7 +198,8 @@ def channels_for(
         order.append((NoticeChannel.SUBSCRIBE, recipient.mp_openid))
     declined = SMS_TOPICS.get(kind) in recipient.sms_off
     if templates.sms and recipient.mobile and not declined:
-        order.append((NoticeChannel.SMS, recipient.mobile))
+        sms = (NoticeChannel.SMS, recipient.mobile)
+        order = [sms, *order] if kind in MOBILE_FIRST else [*order, sms]
     return order
 
 

@@ -51,6 +51,9 @@ class OutboxNotice(Base):
     # Display values only (amounts, masked card numbers, reasons): never raw personal data.
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     link_path: Mapped[str | None] = mapped_column(String(256))
+    # The event reported (kind + the changed row and its version): a producer that runs
+    # again for the same event finds it and writes nothing (see service.enqueue_notice).
+    dedup_key: Mapped[str | None] = mapped_column(String(96), unique=True)
     status: Mapped[NoticeStatus] = mapped_column(stored_enum(NoticeStatus))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

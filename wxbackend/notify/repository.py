@@ -35,6 +35,28 @@ async def add(session: AsyncSession, row: object) -> None:
     await session.flush()
 
 
+async def add_once(session: AsyncSession, notice: OutboxNotice, *, dedup_key: str) -> OutboxNotice:
+    """Insert the notice unless one with its dedup key exists (then that one is returned).
+
+    The unique key settles a race: the second insert waits for the first transaction and
+    fails once it commits; only its savepoint is rolled back, the caller's change stands.
+    """
+    query = select(OutboxNotice).where(OutboxNotice.dedup_key == dedup_key)
+    existing = await session.scalar(query)
+    if existing is not None:
+        return existing
+    try:
+        async with session.begin_nested():
+            session.add(notice)
+            await session.flush()
+    except IntegrityError:
+        existing = await session.scalar(query)
+        if existing is None:  # not a duplicate after all: some other constraint
+            raise
+        return existing
+    return notice
+
+
 async def get(session: AsyncSession, notice_id: int) -> OutboxNotice | None:
     return await session.get(OutboxNotice, notice_id)
 

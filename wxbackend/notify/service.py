@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend import clock
 from wxbackend.notify import repository as repo
-from wxbackend.notify.kinds import LATE_REPLY, complete_values
+from wxbackend.notify.kinds import LATE_REPLY, SECURITY_KINDS, UnknownNotice, complete_values
 from wxbackend.notify.models import NoticeStatus, OutboxNotice
 
 log = structlog.get_logger(__name__)
@@ -37,15 +37,47 @@ async def enqueue_notice(
     kind: str,
     values: Mapping[str, str],
     link_path: str | None = None,
+    dedup_key: str | None = None,
 ) -> OutboxNotice:
     """Write a notice in the caller's transaction (only flushed): sent iff that commits.
 
     `values` are display values (see notify/kinds.py); masked numbers only. `link_path`
     is an H5 path such as "/h5/withdrawals/42", linked from the template message.
+    `dedup_key` names the event (kind + the changed row and its version): when a notice
+    with that key exists (a retried or replayed producer), it is returned and nothing is
+    written.
     """
-    notice = _pending(kind, values, account_id=account_id, link_path=link_path)
-    await repo.add(session, notice)
-    return notice
+    notice = _pending(kind, values, account_id=account_id, link_path=link_path, dedup_key=dedup_key)
+    if dedup_key is None:
+        await repo.add(session, notice)
+        return notice
+    return await repo.add_once(session, notice, dedup_key=dedup_key)
+
+
+async def enqueue_security_notice(
+    session: AsyncSession,
+    *,
+    account_id: int,
+    kind: str,
+    values: Mapping[str, str],
+    dedup_key: str,
+    link_path: str | None = None,
+) -> OutboxNotice:
+    """A security notice (kinds.SECURITY_KINDS): once per event, SMS opt-out ignored.
+
+    bind hands this to its context (bind may not import notify); cards, withdraw and the
+    counter call it directly, each in the transaction of the change it reports.
+    """
+    if kind not in SECURITY_KINDS:
+        raise UnknownNotice(f"{kind!r} is not a security notice")
+    return await enqueue_notice(
+        session,
+        account_id=account_id,
+        kind=kind,
+        values=values,
+        link_path=link_path,
+        dedup_key=f"{kind}:{dedup_key}",
+    )
 
 
 async def enqueue_late_reply(session: AsyncSession, *, openid: str, text: str) -> OutboxNotice:

@@ -11,7 +11,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from wxbackend.notify.formatting import NoticeFormatError, field_type, format_value
-from wxbackend.notify.kinds import allowed_values
+from wxbackend.notify.kinds import SECURITY_KINDS, allowed_values
 
 DEFAULT_FILE = Path(__file__).with_name("templates.toml")
 _SMS_PARAM_MAX = 20  # Tencent Cloud SMS: a template variable of a notice is ≤ 20 characters
@@ -33,22 +33,23 @@ class WeChatTemplate(_Strict):
         return self
 
 
-# Every notice SMS ends with how to stop it (the centre's SMS notices promise opt-out).
+# Every notice SMS ends with how to stop it (the centre's SMS notices promise opt-out),
+# except the security notices, which cannot be stopped and say what to do instead.
 SMS_OPT_OUT = "不需要此类短信可在公众号“短信服务”中关闭"
+SECURITY_LINE = "如非本人操作"
 
 
 class SmsTemplate(_Strict):
     template_id: str = Field(min_length=1)
     params: list[str]
     # The body as registered in the Tencent SMS console ({1}, {2} … are the params): kept
-    # here so a template that forgets the opt-out line, or miscounts its params, is
-    # refused at start-up rather than found by a holder.
+    # here so a template that forgets the opt-out line (or, for a security notice, the
+    # "not you?" line), or miscounts its params, is refused at start-up rather than found
+    # by a holder.
     text: str = Field(min_length=1)
 
     @model_validator(mode="after")
     def _body_matches(self) -> SmsTemplate:
-        if SMS_OPT_OUT not in self.text:
-            raise ValueError(f"SMS template {self.template_id}: the body lacks {SMS_OPT_OUT!r}")
         slots = sorted({int(n) for n in re.findall(r"\{(\d+)\}", self.text)})
         if slots != list(range(1, len(self.params) + 1)):
             raise ValueError(
@@ -79,9 +80,23 @@ def _placeholders(text: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(text) if name}
 
 
+def _check_sms_body(kind: str, sms: SmsTemplate) -> None:
+    """Opt-out SMS say how to stop them; security SMS cannot be stopped and say so not."""
+    if kind in SECURITY_KINDS:
+        if SMS_OPT_OUT in sms.text or SECURITY_LINE not in sms.text:
+            raise ValueError(
+                f"{kind}: a security SMS ({sms.template_id}) carries {SECURITY_LINE!r} "
+                f"and not the opt-out line"
+            )
+    elif SMS_OPT_OUT not in sms.text:
+        raise ValueError(f"SMS template {sms.template_id}: the body lacks {SMS_OPT_OUT!r}")
+
+
 def _check(book: TemplateBook) -> None:
     for kind, templates in book.kinds.items():
         allowed = set(allowed_values(kind))
+        if templates.sms is not None:
+            _check_sms_body(kind, templates.sms)
         texts = [*(templates.sms.params if templates.sms else [])]
         for wechat in (templates.template, templates.subscribe):
             if wechat is not None:

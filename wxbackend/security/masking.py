@@ -52,3 +52,10 @@ def scrub(text: str) -> str:
     text = _ID_NO.sub(lambda m: mask_id_no(m.group(0)), text)
     text = _CARD_NO.sub(lambda m: mask_card_no(m.group(0)), text)
     return _MOBILE.sub(lambda m: mask_mobile(m.group(0)), text)
+
+
+def mask_openid(openid: str) -> str:
+    """o6_b****hXk2: enough for the holder to tell two WeChat users apart, nothing more."""
+    if len(openid) <= 8:
+        return "*" * len(openid)
+    return openid[:4] + "****" + openid[-4:]

@@ -14,16 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind import binding as bindings
+from wxbackend.bind import notices as bind_notices
 from wxbackend.bind.initial import reissue_initial_password
 from wxbackend.bind.models import Binding
 from wxbackend.bind.passwords import Lockout
 from wxbackend.cards import service as cards
 from wxbackend.cards.models import BankCard
+from wxbackend.clock import now
 from wxbackend.config import SigningSettings
 from wxbackend.errors import InvalidInput, NotFound
 from wxbackend.fund import service as fund
 from wxbackend.fund.idcard import is_valid_id_no, normalise_id_no
 from wxbackend.fund.models import FundAccount
+from wxbackend.notify.service import enqueue_security_notice
 from wxbackend.security.pii import Vault
 from wxbackend.staff import roles
 from wxbackend.staff.auth import Staff
@@ -127,6 +130,13 @@ async def reset_query_password(
     if account is None:
         raise CounterAccountNotFound()
     password = await reissue_initial_password(session, account_id=account.id)
+    await enqueue_security_notice(
+        session,
+        account_id=account.id,
+        kind="password_reset",
+        values={"how": "在柜台"},
+        dedup_key=bind_notices.password_key(account.id, now()),
+    )
     await _lockout(store, settings).unlock(account.id)
     _audit(audit, "staff.counter_password_reset", staff, account.id, "initial_password_issued")
     return PasswordSlip(account.account_no, account.name_masked, password, staff.username)
@@ -161,8 +171,16 @@ async def unbind_openid(
 ) -> None:
     """A lost phone: its openid no longer reaches the account."""
     _checked(staff, identity_checked)
-    await bindings.unbind_by_staff(
+    binding = await bindings.unbind_by_staff(
         session, audit=audit, staff_actor=staff.actor, account_id=account_id, binding_id=binding_id
+    )
+    # The holder hears of it on their mobile (kinds.MOBILE_FIRST), like a self-service one.
+    await enqueue_security_notice(
+        session,
+        account_id=account_id,
+        kind="account_unbound",
+        values=bind_notices.unbound_values(binding, by="柜台"),
+        dedup_key=bind_notices.unbound_key(binding),
     )
 
 

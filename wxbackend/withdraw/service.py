@@ -34,7 +34,7 @@ from wxbackend.withdraw.models import (
     WithdrawalEvent,
     WithdrawalStatus,
 )
-from wxbackend.withdraw.notices import tell_applicant
+from wxbackend.withdraw.notices import tell_applicant, tell_submitted
 from wxbackend.withdraw.rules import Rule, RuleBook, amount_refusal, kind_names, refusal
 
 S = WithdrawalStatus
@@ -142,6 +142,7 @@ async def apply(
             f"您已有一笔{rule.name}或销户类提取正在办理中，请办结后再申请。"
         ) from exc
     await record(session, withdrawal.id, from_status=None, to=S.SUBMITTED, actor=actor)
+    await tell_submitted(session, withdrawal)
     if not rule.documents:
         await _to_review(session, withdrawal, rule=rule)
     return withdrawal
