@@ -5,8 +5,15 @@ from __future__ import annotations
 import pytest
 
 from wxbackend.notify.formatting import NoticeFormatError, field_type, format_value
-from wxbackend.notify.kinds import UnknownNotice, allowed_values, complete_values
-from wxbackend.notify.templates import SMS_OPT_OUT, load_templates, parse_templates, render_fields
+from wxbackend.notify.kinds import SECURITY_KINDS, UnknownNotice, allowed_values, complete_values
+from wxbackend.notify.templates import (
+    SECURITY_LINE,
+    SMS_OPT_OUT,
+    load_templates,
+    parse_templates,
+    render_fields,
+    render_sms,
+)
 
 AT = "2026-11-22T11:30:00+00:00"
 
@@ -141,6 +148,24 @@ def test_shipped_templates_render_every_kind_within_limits() -> None:
             "slot_time": "2026年12月3日 09:00~12:00",
             "ticket": "T007",
         },
+        # Security notices with their longest real values (masked only).
+        "account_bound": {"channel_name": "微信小程序", "wechat_user": "oAbC****9xYz"},
+        "account_unbound": {
+            "channel_name": "微信公众号",
+            "wechat_user": "oAbC****9xYz",
+            "by": "柜台",
+        },
+        "password_reset": {"how": "在柜台"},
+        "card_bound": {"bank_card": "中国邮政储蓄银行 ****1234"},
+        "card_replaced": {
+            "bank_card": "中国邮政储蓄银行 ****1234",
+            "old_card": "中国农业银行 ****5678",
+        },
+        "withdrawal_submitted": {
+            "kind_name": "离职销户提取",
+            "amount": "¥1,234,567.89",
+            "bank_card": "中国邮政储蓄银行 ****1234",
+        },
     }
     for kind, templates in book.kinds.items():
         values = complete_values(
@@ -158,6 +183,33 @@ def test_shipped_templates_render_every_kind_within_limits() -> None:
                     assert len(value) <= 20
                 if key.startswith("amount"):
                     assert value == "¥1234567.89"
+        if kind in SECURITY_KINDS and templates.sms is not None:
+            params = render_sms(templates.sms, values)
+            assert all(len(p) <= 20 and "…" not in p for p in params), (kind, params)
+
+
+def test_security_notices_say_what_to_do_and_keep_masked_values() -> None:
+    values = complete_values(
+        "card_replaced",
+        {"bank_card": "中国工商银行 ****9876", "old_card": "中国建设银行 ****1234"},
+        at=AT,
+    )
+    templates = load_templates().for_kind("card_replaced")
+    assert templates.template is not None and templates.sms is not None
+    fields = render_fields(templates.template, values)
+    assert fields == {
+        "thing1": "提取收款银行卡已更换",
+        "thing2": "中国工商银行 ****9876",
+        "time3": "2026年11月22日 19:30",
+        "thing4": "如非本人操作请立即致电12329或到柜台",
+    }
+    assert render_sms(templates.sms, values) == [
+        "2026年11月22日 19:30",
+        "中国建设银行 ****1234",
+        "中国工商银行 ****9876",
+    ]
+    with pytest.raises(UnknownNotice):
+        complete_values("card_bound", {"bank_card": "6222020000000009876"}, at=AT)
 
 
 def test_templates_referring_to_unknown_values_refused() -> None:
@@ -176,17 +228,32 @@ def test_templates_with_untyped_keys_refused() -> None:
         parse_templates(raw)
 
 
-def test_every_shipped_sms_carries_the_opt_out_line() -> None:
+def test_every_shipped_sms_says_how_to_stop_it_unless_it_cannot_be_stopped() -> None:
     book = load_templates()
-    bodies = [t.sms.text for t in book.kinds.values() if t.sms is not None]
+    bodies = {kind: t.sms.text for kind, t in book.kinds.items() if t.sms is not None}
     assert len(bodies) == len(book.kinds)
-    assert all(SMS_OPT_OUT in body for body in bodies)
+    for kind, body in bodies.items():
+        if kind in SECURITY_KINDS:
+            assert SECURITY_LINE in body and SMS_OPT_OUT not in body, kind
+        else:
+            assert SMS_OPT_OUT in body, kind
+
+
+def test_a_security_sms_offering_opt_out_is_refused() -> None:
+    text = "您的住房公积金查询密码已于{1}修改。如非本人操作，请致电12329。" + SMS_OPT_OUT
+    raw: dict[str, object] = {
+        "password_changed": {
+            "sms": {"template_id": "200111", "params": ["{at_text}"], "text": text}
+        }
+    }
+    with pytest.raises(ValueError, match="security SMS"):
+        parse_templates(raw)
 
 
 @pytest.mark.parametrize(
     ("text", "problem"),
     [
-        ("您的提取款{1}已到账。", "lacks"),
+        ("您的提取款{1}已到账{2}。", "lacks"),
         ("您的提取款{1}已到账{3}。" + SMS_OPT_OUT, "do not match"),
     ],
 )
