@@ -11,6 +11,7 @@ notices are delivered here.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import AsyncIterator
@@ -309,3 +310,22 @@ async def test_the_same_event_is_written_once(centre: Centre) -> None:
     assert await centre.notices(person.account.id) == ["card_bound"]
     await centre.deliver()
     assert [t for t, _ in await centre.sms(person.mobile)] == ["200113"]
+
+
+async def test_two_producers_of_one_event_at_once_write_it_once(centre: Centre) -> None:
+    person = await centre.world.person()
+
+    async def produce() -> None:
+        async with session_scope(centre.world.sessionmaker) as session:
+            await notify.enqueue_security_notice(
+                session,
+                account_id=person.account.id,
+                kind="withdrawal_submitted",
+                values={"amount": "¥1,500.00", "bank_card": "中国工商银行 ****9876"},
+                dedup_key="77",
+            )
+            await asyncio.sleep(0.2)  # both have written before either commits
+
+    await asyncio.gather(produce(), produce())
+
+    assert await centre.notices(person.account.id) == ["withdrawal_submitted"]
