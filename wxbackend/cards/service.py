@@ -152,8 +152,8 @@ async def bind_card(
             reason=exc.code,
         )
         raise
-    ctx.audit.record(action, AuditOutcome.OK, channel=channel, openid=openid, account_id=account.id)
     await _tell_holder(ctx.session, bins, card=card, replaced=active)
+    ctx.audit.record(action, AuditOutcome.OK, channel=channel, openid=openid, account_id=account.id)
     return CardView(card=card, bank_name=bins.bank_name(card.bank_code), notice=None)
 
 
