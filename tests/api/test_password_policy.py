@@ -172,6 +172,7 @@ async def test_the_lock_is_told_to_the_holder_once_through_the_outbox(world: Wor
                 select(OutboxNotice).where(OutboxNotice.account_id == person.account.id)
             )
         ).all()
-    assert [n.kind for n in notices] == ["password_locked"]
-    assert "年" in notices[0].payload["unlock_at"]
-    assert notices[0].link_path == "/h5/password/forgot"
+    # The binding's own security notice first, then one lock notice for the lock.
+    assert [n.kind for n in notices] == ["account_bound", "password_locked"]
+    assert "年" in notices[1].payload["unlock_at"]
+    assert notices[1].link_path == "/h5/password/forgot"
