@@ -195,7 +195,8 @@ def test_security_notices_say_what_to_do_and_keep_masked_values() -> None:
         at=AT,
     )
     templates = load_templates().for_kind("card_replaced")
-    assert templates.template is not None and templates.sms is not None
+    assert templates.template is not None
+    assert templates.sms is not None
     fields = render_fields(templates.template, values)
     assert fields == {
         "thing1": "提取收款银行卡已更换",
@@ -234,7 +235,8 @@ def test_every_shipped_sms_says_how_to_stop_it_unless_it_cannot_be_stopped() -> 
     assert len(bodies) == len(book.kinds)
     for kind, body in bodies.items():
         if kind in SECURITY_KINDS:
-            assert SECURITY_LINE in body and SMS_OPT_OUT not in body, kind
+            assert SECURITY_LINE in body, kind
+            assert SMS_OPT_OUT not in body, kind
         else:
             assert SMS_OPT_OUT in body, kind
 
