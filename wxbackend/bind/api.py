@@ -12,7 +12,7 @@ from wxbackend.auth import service as auth
 from wxbackend.auth.deps import CurrentUser, SessionStoreDep
 from wxbackend.auth.schemas import MiniProgramLoginCreate, MiniProgramLoginRead
 from wxbackend.auth.service import safe_next
-from wxbackend.bind import binding, flows, signing
+from wxbackend.bind import binding, flows, signing, unbinding
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.errors import NotBound
 from wxbackend.bind.models import Purpose, SigningStep
@@ -190,7 +190,7 @@ async def binding_status(ctx: BindContextDep, user: CurrentUser) -> BindingRead:
 
 @router.post("/api/binding/unbind", summary="Unbind with the query password", status_code=204)
 async def unbind(body: PasswordCreate, ctx: BindContextDep, user: CurrentUser) -> None:
-    await binding.unbind_with_password(
+    await unbinding.unbind_with_password(
         ctx, channel=user.channel, openid=user.openid, password=body.password
     )
 

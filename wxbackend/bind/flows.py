@@ -8,7 +8,7 @@ and openid, so no id in a request can reach anyone else's.
 from __future__ import annotations
 
 from wxbackend.auth.sessions import UserSession
-from wxbackend.bind import binding, face_login, mobile, password_login, signing
+from wxbackend.bind import binding, face_login, mobile, password_login, signing, unbinding
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import WrongStep
 from wxbackend.bind.models import Purpose, Signing, SigningStep
@@ -68,7 +68,7 @@ async def finish_face_check(ctx: BindContext, proc: Signing, *, ref: str | None)
     """Read the face check's result; it unbinds (unbind by face) or binds (face login)."""
     await signing.check_face(ctx, proc, ref=ref)
     if proc.purpose is Purpose.UNBIND:
-        await binding.complete_unbind_by_face(ctx, proc)
+        await unbinding.complete_unbind_by_face(ctx, proc)
     elif proc.purpose is Purpose.FACE_LOGIN:
         await binding.bind_signed(ctx, proc)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, Response
 
-from wxbackend.bind import binding
+from wxbackend.bind import binding, unbinding
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.passwords import shape_error
@@ -137,7 +137,7 @@ async def unbind(request: Request, ctx: BindContextDep, user: UserDep, form: For
         errors = {"password": reason}
     else:
         try:
-            await binding.unbind_with_password(
+            await unbinding.unbind_with_password(
                 ctx, channel=user.channel, openid=user.openid, password=password
             )
             return redirect("/h5/unbind/face/done")

@@ -15,6 +15,7 @@ from wxbackend.audit.models import AuditOutcome
 from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind import binding as bindings
 from wxbackend.bind import notices as bind_notices
+from wxbackend.bind import unbinding
 from wxbackend.bind.initial import reissue_initial_password
 from wxbackend.bind.models import Binding
 from wxbackend.bind.passwords import Lockout
@@ -171,7 +172,7 @@ async def unbind_openid(
 ) -> None:
     """A lost phone: its openid no longer reaches the account."""
     _checked(staff, identity_checked)
-    binding = await bindings.unbind_by_staff(
+    binding = await unbinding.unbind_by_staff(
         session, audit=audit, staff_actor=staff.actor, account_id=account_id, binding_id=binding_id
     )
     # The holder hears of it on their mobile (kinds.MOBILE_FIRST), like a self-service one.
