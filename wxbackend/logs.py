@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json as jsonlib
 import logging
+import os
 import re
 import sys
 import threading
@@ -26,7 +27,7 @@ _SECRET_FIELDS = {
 
 # Ours, and checked when they come in (middleware.accept_request_id): a request id must
 # stay findable exactly as the user quotes it from an error page.
-_VERBATIM_FIELDS = {"request_id", "timestamp", "level", "logger"}
+_VERBATIM_FIELDS = {"request_id", "timestamp", "level", "logger", "pid"}
 
 # Everything `scrub` masks (ID, card and mobile numbers) is a run of at least 11 digits
 # (`\d` as in its patterns), so one search tells which strings need its three passes.
@@ -124,6 +125,7 @@ class _AccessLine:
             "request_id": request_id,
             "level": "info",
             "logger": "wxbackend.access",
+            "pid": os.getpid(),
         }
         line = _dumps(self._stamp(None, "info", fields))
         stream = sys.stderr  # as it is now, like _LineLogger
@@ -153,6 +155,12 @@ def log_access(*, method: str, path: str, status: int, duration_ms: float, reque
     )
 
 
+def add_pid(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> Any:
+    """The writing process: with `serve --workers N` it tells the workers' lines apart."""
+    event["pid"] = os.getpid()
+    return event
+
+
 def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
     """Route structlog and stdlib logging through one JSON (or console) renderer.
 
@@ -166,6 +174,7 @@ def configure_logging(*, level: str = "INFO", json: bool = True) -> None:
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        add_pid,
         structlog.processors.format_exc_info,
         scrub_personal_data,
     ]
