@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
@@ -200,6 +201,29 @@ async def test_dropped_before_booking_is_not_found(
         await bank.pay(order(1))
     assert (await bank.query("WD000000000001")).status is BankStatus.NOT_FOUND
     assert (await bank.pay(order(1))).status is BankStatus.PAID
+
+
+@pytest.mark.parametrize("kind", ["timeout", "drop_before_booking"])
+async def test_the_controls_show_a_held_answer_until_it_is_sent(
+    bank: HttpBank, wechat_sandbox: SandboxServer, kind: str
+) -> None:
+    await fault(wechat_sandbox, kind=kind, reference="WD000000000001", delay_s=1.0)
+    await fault(wechat_sandbox, kind="unavailable", op="query")
+    with pytest.raises(BankUnreachable):
+        await bank.pay(order(1))  # gave up after 0.5 s; the bank holds the answer 0.5 s more
+    shown = (await control(wechat_sandbox, "GET", "/_sandbox/faults")).json()
+    assert shown["holding"] == [{"reference": "WD000000000001", "kind": kind}]
+    assert shown["queued"] == [
+        {"kind": "unavailable", "op": "query", "reference": None, "delay_s": 5.0}
+    ]
+    booked = (await control(wechat_sandbox, "GET", "/_sandbox/payments")).json()["items"]
+    assert len(booked) == (1 if kind == "timeout" else 0)  # booked before the hold, or not
+    for _ in range(40):
+        shown = (await control(wechat_sandbox, "GET", "/_sandbox/faults")).json()
+        if not shown["holding"]:
+            break
+        await asyncio.sleep(0.05)
+    assert shown["holding"] == []
 
 
 async def test_server_error_is_unreachable(bank: HttpBank, wechat_sandbox: SandboxServer) -> None:

@@ -116,12 +116,16 @@ def bank_sandbox_router(state: BankSandboxState) -> APIRouter:
             return signed(request, 400, {"code": "INVALID_MERCHANT", "message": "商户号不一致"})
         fault = state.take_fault("pay", order.reference)
         kind = fault.kind if fault else None
-        if fault and kind in ("drop_before_booking", "unavailable"):
-            await asyncio.sleep(fault.delay_s if kind == "drop_before_booking" else 0)
-            return Response(status_code=504 if kind == "drop_before_booking" else 503)
+        if kind == "unavailable":
+            return Response(status_code=503)
+        if fault and kind == "drop_before_booking":
+            with state.hold(order.reference, kind):
+                await asyncio.sleep(fault.delay_s)
+            return Response(status_code=504)
         payment = state.book(order, pending=kind == "pending")
         if fault and kind == "timeout":
-            await asyncio.sleep(fault.delay_s)  # booked; the caller has given up by now
+            with state.hold(order.reference, kind):
+                await asyncio.sleep(fault.delay_s)  # booked; the caller has given up by now
         return signed(request, 200, payment.answer(), spoil=kind == "bad_signature")
 
     @router.get("/payments/{reference}")
@@ -167,6 +171,19 @@ def bank_sandbox_router(state: BankSandboxState) -> APIRouter:
         reference = None if fault.reference in (None, "next") else fault.reference
         return {
             "queued": state.add_fault(BankFault(fault.kind, fault.op, reference, fault.delay_s))
+        }
+
+    @router.get("/_sandbox/faults")
+    async def faults() -> dict[str, Any]:
+        """Faults still queued, and the pay requests a fault's delay is holding now."""
+        return {
+            "queued": [
+                {"kind": f.kind, "op": f.op, "reference": f.reference, "delay_s": f.delay_s}
+                for f in list(state.faults)
+            ],
+            "holding": [
+                {"reference": ref, "kind": kind} for ref, kind in list(state.holding.values())
+            ],
         }
 
     @router.post("/_sandbox/settle")

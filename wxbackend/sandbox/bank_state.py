@@ -9,7 +9,8 @@ once the payments to it would pass ¥10,000 in a China calendar day or ¥200,000
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -85,6 +86,8 @@ class BankSandboxState:
             self.faults: list[BankFault] = []
             self.cards: dict[str, CardKind] = {}
             self._nonces: dict[str, float] = {}
+            # the pay answers a fault's delay is holding right now: (reference, fault kind)
+            self.holding: dict[object, tuple[str, FaultKind]] = {}
 
     def card_kind(self, card_no: str) -> CardKind:
         """Listed cards first, then the suffix rules: …2222 Type-II, …0000 closed, …9999 frozen."""
@@ -114,6 +117,18 @@ class BankSandboxState:
                     self.faults.remove(fault)
                     return fault
         return None
+
+    @contextmanager
+    def hold(self, reference: str, kind: FaultKind) -> Iterator[None]:
+        """While a fault's delay holds the answer to `reference` (GET /_sandbox/faults)."""
+        token = object()  # its own entry: a hold from before a reset must not end this one
+        with self._lock:
+            self.holding[token] = (reference, kind)
+        try:
+            yield
+        finally:
+            with self._lock:
+                self.holding.pop(token, None)
 
     def book(self, order: PaymentIn, *, pending: bool = False) -> SandboxPayment:
         """Book a reference once; a repeated request gets the first payment back."""
