@@ -99,6 +99,7 @@ async def test_closing_pays_interest_and_balance_once_through_a_worker_kill(
         stored = await session.get(FundAccount, account.id)
         assert stored is not None
         assert stored.status is AccountStatus.CLOSED
+        assert stored.status_changed_on == clock.today_in_china()  # closed today, China time
         assert stored.balance == 0
         entries = (
             await session.execute(

@@ -195,6 +195,7 @@ async def test_a_refused_payment_returns_the_money_once(
             )
         ).all()
         assert [r.amount for r in reversals] == [w.amount]
+        assert reversals[0].value_date == clock.today_in_china()  # returned today, China time
         assert await fund.check_ledger(session) == []
 
 

@@ -202,7 +202,7 @@ async def _paid(session: AsyncSession, withdrawal: Withdrawal) -> None:
         else "本人银行卡",
     )
     if withdrawal.closes_account:
-        await fund.close_account(session, withdrawal.account_id, on=_now().date())
+        await fund.close_account(session, withdrawal.account_id, on=clock.today_in_china())
     await session.flush()
 
 
@@ -247,7 +247,7 @@ async def _failed(session: AsyncSession, withdrawal: Withdrawal, answer: BankAns
         account_id=withdrawal.account_id,
         entry_type=EntryType.REVERSAL,
         amount=withdrawal.amount,
-        value_date=_now().date(),
+        value_date=clock.today_in_china(),
         ref=f"withdrawal:{withdrawal.id}",
         memo=note,
     )
