@@ -11,7 +11,7 @@ from wxbackend.audit.service import AuditQuery
 from wxbackend.clock import today_in_china
 from wxbackend.deps import AuditDep, RowId, SessionDep
 from wxbackend.desk.web import DeskRoute, DeskUserDep, FormDep, redirect, render
-from wxbackend.staff import operations, service
+from wxbackend.staff import operations
 from wxbackend.withdraw.bank import BankGateway
 from wxbackend.withdraw.schemas import status_word
 
@@ -74,7 +74,7 @@ async def query_bank(
 
 @router.get("/parked")
 async def parked(request: Request, user: DeskUserDep, session: SessionDep) -> Response:
-    rows = await service.parked_payouts(session, staff=user.staff)
+    rows = await operations.parked_payouts(session, staff=user.staff)
     return render(
         request,
         "parked.html",
@@ -90,7 +90,7 @@ async def requery(
     withdrawal_id: RowId, user: DeskUserDep, _form: FormDep, session: SessionDep, audit: AuditDep
 ) -> Response:
     """Back to the worker, which asks the bank once more before anything else."""
-    await service.requery_payout(
+    await operations.requery_payout(
         session, audit=audit, staff=user.staff, withdrawal_id=withdrawal_id
     )
     return redirect("/desk/ops/parked", done="requeued")

@@ -15,7 +15,9 @@ from wxbackend.money import parse_yuan
 from wxbackend.security.masking import mask_account_no, mask_id_no
 from wxbackend.security.pii import Vault
 from wxbackend.staff import explain, service
-from wxbackend.staff.service import Identity, QueueFilter
+from wxbackend.staff import queue as review_queue
+from wxbackend.staff.queue import QueueFilter
+from wxbackend.staff.service import Identity
 from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.models import WithdrawalStatus
 from wxbackend.withdraw.rules import RuleBook
@@ -64,10 +66,10 @@ async def queue(
         min_amount=_fen(q.get("min")),
         max_amount=_fen(q.get("max")),
     )
-    rows = await service.review_queue(
+    rows = await review_queue.review_queue(
         session, rules=rules, staff=user.staff, filters=filters, limit=200
     )
-    counts = await service.queue_counts(session, staff=user.staff)
+    counts = await review_queue.queue_counts(session, staff=user.staff)
     return render(
         request,
         "queue.html",

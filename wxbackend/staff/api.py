@@ -9,13 +9,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Query, Request, Response
 
 from wxbackend.deps import AuditDep, RowId, SessionDep, SettingsDep, StoreDep, VaultDep
-from wxbackend.staff import auth, service
+from wxbackend.staff import auth, operations, queue, service
 from wxbackend.staff.deps import (
     CurrentStaff,
     StaffSessionsDep,
     client_address,
     staff_token,
 )
+from wxbackend.staff.queue import QueueFilter
 from wxbackend.staff.schemas import (
     ApprovalCreate,
     DecisionRead,
@@ -28,7 +29,6 @@ from wxbackend.staff.schemas import (
     StaffLoginRead,
     WithdrawalDetailRead,
 )
-from wxbackend.staff.service import QueueFilter
 from wxbackend.withdraw.deps import RulesDep
 from wxbackend.withdraw.models import WithdrawalStatus
 
@@ -80,7 +80,7 @@ async def list_withdrawals(
     status: WithdrawalStatus = WithdrawalStatus.UNDER_REVIEW,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> QueueRead:
-    rows = await service.review_queue(
+    rows = await queue.review_queue(
         session, rules=rules, staff=staff, filters=QueueFilter(status=status), limit=limit
     )
     return QueueRead(items=[QueueItemRead.of(row) for row in rows])
@@ -188,7 +188,7 @@ async def request_documents(
 
 @router.get("/payouts/parked", summary="Payouts whose outcome stayed unknown (for an operator)")
 async def parked_payouts(staff: CurrentStaff, session: SessionDep) -> list[ParkedPayoutRead]:
-    return [ParkedPayoutRead.of(w) for w in await service.parked_payouts(session, staff=staff)]
+    return [ParkedPayoutRead.of(w) for w in await operations.parked_payouts(session, staff=staff)]
 
 
 @router.post(
@@ -198,7 +198,7 @@ async def parked_payouts(staff: CurrentStaff, session: SessionDep) -> list[Parke
 async def requery_payout(
     withdrawal_id: RowId, staff: CurrentStaff, session: SessionDep, audit: AuditDep
 ) -> DecisionRead:
-    withdrawal = await service.requery_payout(
+    withdrawal = await operations.requery_payout(
         session, audit=audit, staff=staff, withdrawal_id=withdrawal_id
     )
     return DecisionRead(id=withdrawal.id, status=withdrawal.status)

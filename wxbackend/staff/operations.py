@@ -23,8 +23,10 @@ from wxbackend.staff import roles
 from wxbackend.staff.auth import Staff
 from wxbackend.staff.roles import Capability
 from wxbackend.withdraw import payout
+from wxbackend.withdraw import recovery as withdraw_recovery
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw.bank import BankGateway, BankStatus, BankUnreachable
+from wxbackend.withdraw.errors import WithdrawalNotFound, WithdrawalStateChanged
 from wxbackend.withdraw.models import Withdrawal
 from wxbackend.withdraw.reconcile import ReconcileReport, reconcile
 
@@ -44,16 +46,52 @@ class NoticeNotDead(NotFound):
 
 
 def _audit(
-    audit: AuditTrail, staff: Staff, action: str, reason: str, *, account_id: int | None = None
+    audit: AuditTrail,
+    staff: Staff,
+    action: str,
+    reason: str,
+    *,
+    account_id: int | None = None,
+    refused: DomainError | None = None,
 ) -> None:
+    if refused is not None:
+        reason = f"{reason}:{refused.code}"
     audit.record(
-        action, AuditOutcome.OK, staff_actor=staff.actor, account_id=account_id, reason=reason[:64]
+        action,
+        AuditOutcome.REFUSED if refused else AuditOutcome.OK,
+        staff_actor=staff.actor,
+        account_id=account_id,
+        reason=reason[:64],
     )
 
 
 async def stuck_payouts(session: AsyncSession, *, staff: Staff) -> list[Withdrawal]:
     roles.ensure(staff.role, Capability.OPERATIONS)
     return await withdraw.stuck_payouts(session, updated_before=clock.now() - STUCK_AFTER)
+
+
+async def parked_payouts(session: AsyncSession, *, staff: Staff) -> list[Withdrawal]:
+    """Payouts whose outcome stayed unknown, waiting for an operator."""
+    roles.ensure(staff.role, Capability.OPERATIONS)
+    return await withdraw_recovery.parked_payouts(session)
+
+
+async def requery_payout(
+    session: AsyncSession, *, audit: AuditTrail, staff: Staff, withdrawal_id: int
+) -> Withdrawal:
+    """Hand a parked payout back to the worker, which asks the bank once more first."""
+    withdrawal = await withdraw.get_withdrawal(session, withdrawal_id)
+    if withdrawal is None:
+        raise WithdrawalNotFound()
+    roles.ensure(staff.role, Capability.OPERATIONS)
+    reason, account_id = f"withdrawal:{withdrawal.id}", withdrawal.account_id
+    if not await withdraw_recovery.unpark(session, withdrawal_id, actor=staff.actor):
+        error = WithdrawalStateChanged("该笔支付不在待人工处理状态。")
+        _audit(audit, staff, "staff.requery_payout", reason, account_id=account_id, refused=error)
+        raise error
+    _audit(audit, staff, "staff.requery_payout", reason, account_id=account_id)
+    await session.refresh(withdrawal)
+    return withdrawal
 
 
 async def query_bank_now(

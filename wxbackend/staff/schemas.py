@@ -8,7 +8,8 @@ from typing import Annotated
 from pydantic import BaseModel, Field, StringConstraints
 
 from wxbackend.security.masking import mask_account_no, mask_id_no, mask_name
-from wxbackend.staff.service import QueueRow, WithdrawalFile
+from wxbackend.staff.queue import QueueRow
+from wxbackend.staff.service import WithdrawalFile
 from wxbackend.withdraw.models import (
     Withdrawal,
     WithdrawalDocument,

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend import clock
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.audit.trail import AuditTrail
 from wxbackend.cards.models import BankCard
@@ -30,11 +28,10 @@ from wxbackend.staff.auth import Staff
 from wxbackend.staff.claims import CaseState
 from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
 from wxbackend.staff.roles import Capability
-from wxbackend.withdraw import recovery as withdraw_recovery
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw import supplements as withdraw_supplements
 from wxbackend.withdraw import views as withdraw_views
-from wxbackend.withdraw.errors import WithdrawalNotFound, WithdrawalStateChanged
+from wxbackend.withdraw.errors import WithdrawalNotFound
 from wxbackend.withdraw.models import (
     Withdrawal,
     WithdrawalDocument,
@@ -58,78 +55,11 @@ class WithdrawalFile:
 
 
 @dataclass(frozen=True, slots=True)
-class QueueRow:
-    withdrawal: Withdrawal
-    status_name: str
-    holder_name: str
-    account_no: str
-    documents: int
-    case: CaseState | None = None
-
-    @property
-    def waiting_days(self) -> int:
-        return (clock.today_in_china() - self.withdrawal.applied_on).days
-
-
-@dataclass(frozen=True, slots=True)
-class QueueFilter:
-    status: WithdrawalStatus = WithdrawalStatus.UNDER_REVIEW
-    kind: str | None = None
-    min_waiting_days: int | None = None
-    min_amount: int | None = None  # fen
-    max_amount: int | None = None  # fen
-
-
-@dataclass(frozen=True, slots=True)
 class Identity:
     """The holder's full name and ID number, for matching against the documents."""
 
     name: str
     id_no: str
-
-
-async def review_queue(
-    session: AsyncSession,
-    *,
-    rules: RuleBook,
-    staff: Staff,
-    filters: QueueFilter | None = None,
-    limit: int = 100,
-) -> list[QueueRow]:
-    """Oldest application first: the statutory decision deadline runs from applying."""
-    roles.ensure(staff.role, Capability.REVIEW)
-    f = filters or QueueFilter()
-    waited = None
-    if f.min_waiting_days:
-        waited = clock.today_in_china() - timedelta(days=f.min_waiting_days)
-    queue = await withdraw.filtered_review_queue(
-        session,
-        status=f.status,
-        kind=f.kind,
-        applied_on_or_before=waited,
-        min_amount=f.min_amount,
-        max_amount=f.max_amount,
-        limit=limit,
-    )
-    holders = await fund.accounts_by_ids(session, [w.account_id for w, _ in queue])
-    cases = await claims.states_of(session, staff=staff, withdrawal_ids=[w.id for w, _ in queue])
-    return [
-        QueueRow(
-            w,
-            await withdraw_views.status_name(session, rules, w),
-            holders[w.account_id].name_masked,
-            holders[w.account_id].account_no,
-            documents,
-            cases[w.id],
-        )
-        for w, documents in queue
-    ]
-
-
-async def queue_counts(session: AsyncSession, *, staff: Staff) -> dict[str, int]:
-    """How many applications are in each state (the queue's tabs)."""
-    roles.ensure(staff.role, Capability.REVIEW)
-    return await withdraw.withdrawals_by_status(session)
 
 
 async def _withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal:
@@ -313,27 +243,6 @@ async def request_documents(
         _audit(audit, "staff.request_documents", staff, withdrawal, refused=exc)
         raise
     _audit(audit, "staff.request_documents", staff, withdrawal)
-    return withdrawal
-
-
-async def parked_payouts(session: AsyncSession, *, staff: Staff) -> list[Withdrawal]:
-    """Payouts whose outcome stayed unknown, waiting for an operator."""
-    roles.ensure(staff.role, Capability.OPERATIONS)
-    return await withdraw_recovery.parked_payouts(session)
-
-
-async def requery_payout(
-    session: AsyncSession, *, audit: AuditTrail, staff: Staff, withdrawal_id: int
-) -> Withdrawal:
-    """Hand a parked payout back to the worker, which asks the bank once more first."""
-    withdrawal = await _withdrawal(session, withdrawal_id)
-    roles.ensure(staff.role, Capability.OPERATIONS)
-    if not await withdraw_recovery.unpark(session, withdrawal_id, actor=staff.actor):
-        error = WithdrawalStateChanged("该笔支付不在待人工处理状态。")
-        _audit(audit, "staff.requery_payout", staff, withdrawal, refused=error)
-        raise error
-    _audit(audit, "staff.requery_payout", staff, withdrawal)
-    await session.refresh(withdrawal)
     return withdrawal
 
 
