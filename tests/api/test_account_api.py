@@ -14,8 +14,8 @@ from wxbackend.bind.initial import issue_initial_passwords
 from wxbackend.cards.models import BankCard, CardStatus
 from wxbackend.clock import today_in_china
 from wxbackend.db import session_scope
+from wxbackend.fund import interest
 from wxbackend.fund import loans as fund_loans
-from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, Employer, RepaymentMethod
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 
@@ -166,7 +166,7 @@ async def test_interest_postings(world: World) -> None:
     token, _, person = await bound(world)
     year = today_in_china().year - 1 if today_in_china().month < 7 else today_in_china().year
     async with session_scope(world.sessionmaker) as session:
-        await fund.post_interest(session, account_id=person.account.id, year=year)
+        await interest.post_interest(session, account_id=person.account.id, year=year)
     items = (await world.call(token, "GET", "/api/account/interest")).json()["items"]
     assert [i["year"] for i in items] == [year]
     assert items[0]["rate_bp"] == 150

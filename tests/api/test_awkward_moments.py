@@ -22,8 +22,7 @@ from wxbackend import clock
 from wxbackend.cards import charges
 from wxbackend.cards.codes import Action
 from wxbackend.db import session_scope
-from wxbackend.fund import calc, idcard
-from wxbackend.fund import service as fund
+from wxbackend.fund import calc, idcard, interest
 from wxbackend.handlers import menu_keys
 
 
@@ -110,7 +109,7 @@ async def test_interest_year(world: World, moment: Moment) -> None:
         token, _, person = await bound(world)
         closed_year = moment.deposit_year - 1  # the last year whose 30 June has passed
         async with session_scope(world.sessionmaker) as session:
-            await fund.post_interest(session, account_id=person.account.id, year=closed_year)
+            await interest.post_interest(session, account_id=person.account.id, year=closed_year)
         items = (await world.call(token, "GET", "/api/account/interest")).json()["items"]
         assert [i["period_end"] for i in items] == [f"{closed_year}-06-30"]
 

@@ -14,6 +14,7 @@ from tests.builders import make_account, make_card
 from wxbackend import clock
 from wxbackend.db import create_sessionmaker, session_scope
 from wxbackend.fund import calc
+from wxbackend.fund import interest as fund_interest
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import AccountStatus, EntryType, FundAccount, JournalEntry
 from wxbackend.security.pii import Vault
@@ -123,7 +124,7 @@ async def test_closing_pays_interest_and_balance_once_through_a_worker_kill(
     # The 30 June run later pays that deposit year nothing more.
     async with session_scope(sessions) as session:
         assert (
-            await fund.post_interest(
+            await fund_interest.post_interest(
                 session, account_id=account.id, year=calc.deposit_year_of(today)
             )
             is None

@@ -150,7 +150,7 @@ async def test_demo_identities_are_findable_and_in_their_states(
 
 
 async def _check_interest_matches_post_interest_rule(s: AsyncSession, account_id: int) -> None:
-    """Each posting equals what fund.service.post_interest computes from the journal."""
+    """Each posting equals what fund.interest.post_interest computes from the journal."""
     postings = await s.scalars(
         select(InterestPosting).where(InterestPosting.account_id == account_id)
     )

@@ -10,7 +10,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from wxbackend.fund import service
+from wxbackend.fund import interest, service
 from wxbackend.fund.idcard import make_id_no
 from wxbackend.fund.models import AccountStatus, EntryType, FundAccount, JournalEntry
 from wxbackend.security.pii import Vault
@@ -49,10 +49,10 @@ async def test_deposits_and_interest_keep_balance_equal_to_journal(
     account = await _account(session, vault, opening_balance=1_000_000)
     for month in (date(2024, 7, 1), date(2024, 8, 1), date(2024, 9, 1)):
         await service.post_deposit(session, account=account, month=month, posted_on=month)
-    posting = await service.post_interest(session, account_id=account.id, year=2025)
+    posting = await interest.post_interest(session, account_id=account.id, year=2025)
     assert posting is not None
     assert posting.amount > 0
-    assert await service.post_interest(session, account_id=account.id, year=2025) is None
+    assert await interest.post_interest(session, account_id=account.id, year=2025) is None
 
     await session.refresh(account)
     entries = (

@@ -80,7 +80,7 @@ def test_history_running_balance_deposits_and_interest() -> None:
     assert history.paid_up_to == date(2026, 10, 1)
     assert history.deposit_base == 850_000
     assert [p["year"] for p in history.interest] == [2024, 2025, 2026]
-    # Year 2024 recomputed from the journal exactly as fund.service.post_interest does.
+    # Year 2024 recomputed from the journal exactly as fund.interest.post_interest does.
     start, end = calc.deposit_year(2024)
     movements = [
         (e["value_date"], e["amount"])

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wxbackend.cards import service as cards
 from wxbackend.cards.models import BankCard
 from wxbackend.clock import now, today_in_china
+from wxbackend.fund import interest as fund_interest
 from wxbackend.fund import loans as fund_loans
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import EntryType, FundAccount
@@ -181,7 +182,9 @@ async def approve(
     if withdrawal.closes_account:
         value_date = today_in_china()  # the closing day: interest runs up to it
         await fund.lock_account(session, withdrawal.account_id)
-        await fund.post_closing_interest(session, account_id=withdrawal.account_id, on=value_date)
+        await fund_interest.post_closing_interest(
+            session, account_id=withdrawal.account_id, on=value_date
+        )
         account = await fund.lock_account(session, withdrawal.account_id)
         values["amount"] = account.balance
     await transition(
