@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 import httpx
 import pytest
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from tests.api.edge_app import fake_gateways
@@ -16,7 +17,9 @@ from wxbackend.callback.runtime import callback_crypto
 from wxbackend.callback.simulator import SimulatedUser
 from wxbackend.config import Settings
 from wxbackend.db import create_sessionmaker
-from wxbackend.notify.delivery import deliver_due
+from wxbackend.notify.delivery import deliver_one
+from wxbackend.notify.kinds import LATE_REPLY
+from wxbackend.notify.models import NoticeStatus, OutboxNotice
 from wxbackend.notify.runner import build_notifier
 from wxbackend.security.pii import Vault
 from wxbackend.store import MemoryStore, Store
@@ -137,5 +140,13 @@ async def test_a_late_reply_that_fails_is_retried_through_the_outbox(
     notifier = build_notifier(
         settings, sessionmaker=create_sessionmaker(engine), vault=vault, gateways=gateways
     )
-    await deliver_due(notifier)
+    # The worker's next pass (other tests' notices share this outbox: deliver this one).
+    async with create_sessionmaker(engine)() as session:
+        queued = await session.scalar(
+            select(OutboxNotice.id).where(
+                OutboxNotice.kind == LATE_REPLY, OutboxNotice.openid == user.openid
+            )
+        )
+    assert queued is not None
+    assert await deliver_one(notifier, queued) is NoticeStatus.SENT
     assert [(s.openid, s.text) for s in later.sent_texts] == [(user.openid, "第1次处理")]
