@@ -47,18 +47,14 @@ def expected_interest(today_start: int) -> int:
     return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-async def test_closing_pays_interest_and_balance_once_through_a_worker_kill(
+async def approved_closing(
     sessions: async_sessionmaker[AsyncSession], vault: Vault
-) -> None:
+) -> tuple[Withdrawal, int]:
+    """A retirement withdrawal approved by staff: (it, the closing interest posted)."""
     today = clock.today_in_china()
     year_start, _ = calc.deposit_year(calc.deposit_year_of(today))
     async with session_scope(sessions) as session:
-        account = await make_account(
-            session,
-            vault,
-            opening_balance=OPENING,
-            opened_on=year_start,
-        )
+        account = await make_account(session, vault, opening_balance=OPENING, opened_on=year_start)
         card = await make_card(session, vault, account)
         withdrawal = Withdrawal(
             account_id=account.id,
@@ -75,12 +71,20 @@ async def test_closing_pays_interest_and_balance_once_through_a_worker_kill(
         await service.approve(session, withdrawal, actor="staff:supervisor")
     interest = expected_interest((today - year_start).days)
     assert withdrawal.amount == OPENING + interest
+    return withdrawal, interest
+
+
+async def test_closing_pays_interest_and_balance_once_through_a_worker_kill(
+    sessions: async_sessionmaker[AsyncSession], vault: Vault
+) -> None:
+    today = clock.today_in_china()
+    withdrawal, interest = await approved_closing(sessions, vault)
 
     dying = DiesAfterBooking()
     with pytest.raises(asyncio.CancelledError):
         await pay_one(sessions, withdrawal.id, bank=dying, vault=vault, lease_s=0)
     async with sessions() as session:
-        stored = await session.get(FundAccount, account.id)
+        stored = await session.get(FundAccount, withdrawal.account_id)
         assert stored is not None
         assert stored.status is AccountStatus.NORMAL  # not closed: nothing arrived yet
 
@@ -97,7 +101,7 @@ async def test_closing_pays_interest_and_balance_once_through_a_worker_kill(
     assert bank.payments[withdrawal.bank_reference].order.amount == OPENING + interest
 
     async with sessions() as session:
-        stored = await session.get(FundAccount, account.id)
+        stored = await session.get(FundAccount, withdrawal.account_id)
         assert stored is not None
         assert stored.status is AccountStatus.CLOSED
         assert stored.status_changed_on == clock.today_in_china()  # closed today, China time
@@ -105,7 +109,7 @@ async def test_closing_pays_interest_and_balance_once_through_a_worker_kill(
         entries = (
             await session.execute(
                 select(JournalEntry.entry_type, JournalEntry.amount, JournalEntry.memo)
-                .where(JournalEntry.account_id == account.id)
+                .where(JournalEntry.account_id == withdrawal.account_id)
                 .order_by(JournalEntry.id)
             )
         ).all()
@@ -125,7 +129,7 @@ async def test_closing_pays_interest_and_balance_once_through_a_worker_kill(
     async with session_scope(sessions) as session:
         assert (
             await fund_interest.post_interest(
-                session, account_id=account.id, year=calc.deposit_year_of(today)
+                session, account_id=withdrawal.account_id, year=calc.deposit_year_of(today)
             )
             is None
         )

@@ -25,9 +25,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from tests.builders import make_account, make_card
 from tests.conftest import BACKEND
-from tests.integration.test_closing_withdrawal import OPENING, expected_interest
+from tests.integration.test_closing_withdrawal import OPENING, approved_closing
 from tests.processes import (
     fresh_services,
     kill_group,
@@ -39,11 +38,9 @@ from tests.processes import (
 from tests.sandbox_server import SandboxServer
 from wxbackend import clock
 from wxbackend.config import DatabaseSettings
-from wxbackend.db import create_engine, create_sessionmaker, session_scope
-from wxbackend.fund import calc
+from wxbackend.db import create_engine, create_sessionmaker
 from wxbackend.fund.models import AccountStatus, EntryType, FundAccount, JournalEntry
 from wxbackend.security.pii import Vault
-from wxbackend.withdraw import service
 from wxbackend.withdraw.models import Withdrawal, WithdrawalEvent, WithdrawalStatus
 
 pytestmark = pytest.mark.skipif(
@@ -86,31 +83,6 @@ async def payers(
             await engine.dispose()
 
 
-async def approved_closing(payers: Payers, vault: Vault) -> tuple[Withdrawal, int]:
-    """A retirement withdrawal approved by staff: (it, the closing interest posted)."""
-    today = clock.today_in_china()
-    year_start, _ = calc.deposit_year(calc.deposit_year_of(today))
-    async with session_scope(payers.sessions) as session:
-        account = await make_account(session, vault, opening_balance=OPENING, opened_on=year_start)
-        card = await make_card(session, vault, account)
-        withdrawal = Withdrawal(
-            account_id=account.id,
-            card_id=card.id,
-            kind="retirement",
-            kind_name="退休提取（销户）",
-            amount=OPENING,
-            status=S.UNDER_REVIEW,
-            closes_account=True,
-            applied_on=today,
-        )
-        session.add(withdrawal)
-        await session.flush()
-        await service.approve(session, withdrawal, actor="staff:supervisor")
-    interest = expected_interest((today - year_start).days)
-    assert withdrawal.amount == OPENING + interest
-    return withdrawal, interest
-
-
 async def bank(payers: Payers, method: str, path: str, body: Any = None) -> Any:
     async with httpx.AsyncClient(base_url=payers.sandbox.bank_url, timeout=5) as client:
         response = await client.request(method, "/_sandbox" + path, json=body)
@@ -150,7 +122,7 @@ async def test_a_killed_worker_leaves_a_closing_withdrawal_paid_once(
 ) -> None:
     # The fresh database numbers withdrawals from 1: forget earlier tests' WD000000000001.
     await bank(payers, "POST", "/reset")
-    withdrawal, interest = await approved_closing(payers, vault)
+    withdrawal, interest = await approved_closing(payers.sessions, vault)
     reference = withdrawal.bank_reference
     await bank(payers, "POST", "/faults", {"kind": fault, "reference": reference, "delay_s": 15})
 
