@@ -33,7 +33,7 @@ from wxbackend.fund.models import ACCOUNT_STATUS_NAMES, Deposit, FundAccount
 from wxbackend.fund.rows import AccountRow
 from wxbackend.reads import ReadOnlyDatabase
 from wxbackend.security.masking import mask_account_no
-from wxbackend.withdraw import service as withdrawals
+from wxbackend.withdraw import queries as withdrawals
 from wxbackend.withdraw.rules import RuleBook
 from wxbackend.withdraw.views import withdrawal_view
 

@@ -24,7 +24,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from wxbackend.config import Settings
 from wxbackend.db import session_scope
 from wxbackend.notify import service as notify
-from wxbackend.withdraw import service as withdraw
+from wxbackend.withdraw import queries as withdraw
 
 
 class _Snapshot:

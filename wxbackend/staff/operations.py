@@ -23,8 +23,8 @@ from wxbackend.staff import roles
 from wxbackend.staff.auth import Staff
 from wxbackend.staff.roles import Capability
 from wxbackend.withdraw import payout
+from wxbackend.withdraw import queries as withdrawals
 from wxbackend.withdraw import recovery as withdraw_recovery
-from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw.bank import BankGateway, BankStatus, BankUnreachable
 from wxbackend.withdraw.errors import WithdrawalNotFound, WithdrawalStateChanged
 from wxbackend.withdraw.models import Withdrawal
@@ -67,7 +67,7 @@ def _audit(
 
 async def stuck_payouts(session: AsyncSession, *, staff: Staff) -> list[Withdrawal]:
     roles.ensure(staff.role, Capability.OPERATIONS)
-    return await withdraw.stuck_payouts(session, updated_before=clock.now() - STUCK_AFTER)
+    return await withdrawals.stuck_payouts(session, updated_before=clock.now() - STUCK_AFTER)
 
 
 async def parked_payouts(session: AsyncSession, *, staff: Staff) -> list[Withdrawal]:
@@ -80,7 +80,7 @@ async def requery_payout(
     session: AsyncSession, *, audit: AuditTrail, staff: Staff, withdrawal_id: int
 ) -> Withdrawal:
     """Hand a parked payout back to the worker, which asks the bank once more first."""
-    withdrawal = await withdraw.get_withdrawal(session, withdrawal_id)
+    withdrawal = await withdrawals.get_withdrawal(session, withdrawal_id)
     if withdrawal is None:
         raise WithdrawalNotFound()
     roles.ensure(staff.role, Capability.OPERATIONS)

@@ -13,7 +13,7 @@ from wxbackend.staff import claims, roles
 from wxbackend.staff.auth import Staff
 from wxbackend.staff.claims import CaseState
 from wxbackend.staff.roles import Capability
-from wxbackend.withdraw import service as withdraw
+from wxbackend.withdraw import queries as withdrawals
 from wxbackend.withdraw import views as withdraw_views
 from wxbackend.withdraw.models import Withdrawal, WithdrawalStatus
 from wxbackend.withdraw.rules import RuleBook
@@ -56,7 +56,7 @@ async def review_queue(
     waited = None
     if f.min_waiting_days:
         waited = clock.today_in_china() - timedelta(days=f.min_waiting_days)
-    queue = await withdraw.filtered_review_queue(
+    queue = await withdrawals.filtered_review_queue(
         session,
         status=f.status,
         kind=f.kind,
@@ -83,4 +83,4 @@ async def review_queue(
 async def queue_counts(session: AsyncSession, *, staff: Staff) -> dict[str, int]:
     """How many applications are in each state (the queue's tabs)."""
     roles.ensure(staff.role, Capability.REVIEW)
-    return await withdraw.withdrawals_by_status(session)
+    return await withdrawals.withdrawals_by_status(session)

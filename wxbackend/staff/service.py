@@ -28,6 +28,7 @@ from wxbackend.staff.auth import Staff
 from wxbackend.staff.claims import CaseState
 from wxbackend.staff.errors import DocumentNotFound, SupervisorRequired
 from wxbackend.staff.roles import Capability
+from wxbackend.withdraw import queries as withdrawals
 from wxbackend.withdraw import service as withdraw
 from wxbackend.withdraw import supplements as withdraw_supplements
 from wxbackend.withdraw import views as withdraw_views
@@ -63,7 +64,7 @@ class Identity:
 
 
 async def _withdrawal(session: AsyncSession, withdrawal_id: int) -> Withdrawal:
-    found = await withdraw.get_withdrawal(session, withdrawal_id)
+    found = await withdrawals.get_withdrawal(session, withdrawal_id)
     if found is None:
         raise WithdrawalNotFound()
     return found
@@ -82,9 +83,9 @@ async def withdrawal_file(
         status_name=await withdraw_views.status_name(session, rules, withdrawal),
         account=account,
         id_no=fund.reveal_id_no(vault, account),
-        card=await withdraw.card_of(session, withdrawal),
-        events=await withdraw.history(session, withdrawal),
-        documents=await withdraw.documents(session, withdrawal),
+        card=await withdrawals.card_of(session, withdrawal),
+        events=await withdrawals.history(session, withdrawal),
+        documents=await withdrawals.documents(session, withdrawal),
     )
 
 
@@ -106,7 +107,7 @@ async def account_history(
 ) -> list[Withdrawal]:
     """The account's other withdrawals, newest first (what a reviewer compares against)."""
     roles.ensure(staff.role, Capability.REVIEW)
-    rows = await withdraw.withdrawals_of(session, account_id=withdrawal.account_id)
+    rows = await withdrawals.withdrawals_of(session, account_id=withdrawal.account_id)
     return [w for w in rows if w.id != withdrawal.id][:10]
 
 
@@ -140,7 +141,7 @@ async def view_document(
     """One uploaded document; every view is audited (it is sensitive personal data)."""
     roles.ensure(staff.role, Capability.REVIEW)
     withdrawal = await _withdrawal(session, withdrawal_id)
-    document = await withdraw.document(session, withdrawal, document_id)
+    document = await withdrawals.document(session, withdrawal, document_id)
     if document is None:
         raise DocumentNotFound()
     audit.record(

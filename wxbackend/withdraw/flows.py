@@ -18,7 +18,7 @@ from wxbackend.enums import Channel
 from wxbackend.errors import InvalidInput
 from wxbackend.money import MoneyFormatError, parse_yuan
 from wxbackend.security.pii import Vault
-from wxbackend.withdraw import idempotency, preview, service, supplements
+from wxbackend.withdraw import idempotency, preview, queries, service, supplements
 from wxbackend.withdraw.documents import attach_document
 from wxbackend.withdraw.eligibility import precheck
 from wxbackend.withdraw.models import Withdrawal, WithdrawalDocument
@@ -130,7 +130,7 @@ async def list_withdrawals(
 ) -> list[WithdrawalRead]:
     """The caller's latest withdrawals, newest first, without their histories."""
     account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
-    found = await service.withdrawals_of(ctx.session, account_id=account.id)
+    found = await queries.withdrawals_of(ctx.session, account_id=account.id)
     return [await withdrawal_view(ctx.session, rules, w, events=False) for w in found]
 
 
@@ -138,7 +138,7 @@ async def _own(
     ctx: BindContext, *, channel: Channel, openid: str, withdrawal_id: int
 ) -> Withdrawal:
     account = await binding.queryable_account(ctx.session, channel=channel, openid=openid)
-    return await service.own_withdrawal(
+    return await queries.own_withdrawal(
         ctx.session, withdrawal_id=withdrawal_id, account_id=account.id
     )
 
