@@ -17,7 +17,7 @@ from wxbackend.appointments import service
 from wxbackend.appointments.errors import AlreadyBooked, SlotFull
 from wxbackend.appointments.models import Appointment, AppointmentSlot
 from wxbackend.appointments.schedule import AppointmentBook, Half, load_book, parse_book
-from wxbackend.config import AppointmentSettings
+from wxbackend.config_features import AppointmentSettings
 from wxbackend.db import create_sessionmaker, session_scope
 from wxbackend.points import service as points
 from wxbackend.security.pii import Vault

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from tests.builders import make_account, make_card
 from wxbackend import clock
 from wxbackend.audit.trail import AuditTrail
-from wxbackend.config import WithdrawSettings
+from wxbackend.config_features import WithdrawSettings
 from wxbackend.db import create_sessionmaker, session_scope
 from wxbackend.errors import DomainError
 from wxbackend.security.pii import Vault

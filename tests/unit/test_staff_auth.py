@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from wxbackend.auth.sessions import SessionStore
-from wxbackend.config import WithdrawSettings
+from wxbackend.config_features import WithdrawSettings
 from wxbackend.enums import Channel
 from wxbackend.errors import Unauthenticated
 from wxbackend.staff.auth import Staff, StaffLockout, check_new_password

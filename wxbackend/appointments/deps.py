@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from wxbackend.appointments.schedule import AppointmentBook
-from wxbackend.config import AppointmentSettings
+from wxbackend.config_features import AppointmentSettings
 
 
 def appointment_book(request: Request) -> AppointmentBook:

@@ -14,7 +14,7 @@ from wxbackend.appointments.errors import (
     NobodyWaiting,
 )
 from wxbackend.appointments.models import Appointment, AppointmentStatus
-from wxbackend.config import AppointmentSettings
+from wxbackend.config_features import AppointmentSettings
 
 S = AppointmentStatus
 

@@ -15,7 +15,7 @@ from wxbackend.appointments import service
 from wxbackend.appointments.schedule import AppointmentBook, Half
 from wxbackend.appointments.views import AppointmentView, view_of, views_of
 from wxbackend.bind import binding
-from wxbackend.config import AppointmentSettings
+from wxbackend.config_features import AppointmentSettings
 from wxbackend.enums import Channel
 
 

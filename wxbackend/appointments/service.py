@@ -27,7 +27,7 @@ from wxbackend.appointments.errors import (
 from wxbackend.appointments.models import Appointment, AppointmentStatus
 from wxbackend.appointments.schedule import AppointmentBook, Business, Half, HalfDay, Hall
 from wxbackend.clock import CHINA_TZ
-from wxbackend.config import AppointmentSettings
+from wxbackend.config_features import AppointmentSettings
 from wxbackend.points import service as points
 from wxbackend.points.geo import haversine_m
 from wxbackend.points.service import PointInfo

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wxbackend.audit.trail import AuditTrail
 from wxbackend.bind.notices import SecurityNotice
 from wxbackend.bind.passwords import Lockout
-from wxbackend.config import SigningSettings
+from wxbackend.config_features import SigningSettings
 from wxbackend.faceid.gateway import FaceChannel, FaceVerifier
 from wxbackend.security.pii import Vault
 from wxbackend.sms import SmsSender

@@ -18,7 +18,7 @@ from wxbackend.certificates import codes
 from wxbackend.certificates import repository as repo
 from wxbackend.certificates.errors import CertificateNotFound, TooManyCertificates
 from wxbackend.certificates.models import DepositCertificate
-from wxbackend.config import CertificateSettings
+from wxbackend.config_features import CertificateSettings
 from wxbackend.enums import Channel
 from wxbackend.fund import service as fund
 from wxbackend.security.masking import mask_id_no

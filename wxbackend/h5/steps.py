@@ -18,7 +18,7 @@ from wxbackend.bind.deps import BindContextDep
 from wxbackend.bind.errors import AlreadyBound, NotBound
 from wxbackend.bind.models import Purpose, Signing, SigningStep
 from wxbackend.bind.passwords import shape_error
-from wxbackend.config import SigningSettings
+from wxbackend.config_features import SigningSettings
 from wxbackend.errors import DomainError
 from wxbackend.h5.web import (
     Errors,

@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from wxbackend import clock
 from wxbackend.bind import binding as bindings
-from wxbackend.config import NotifySettings
+from wxbackend.config_features import NotifySettings
 from wxbackend.db import session_scope
 from wxbackend.enums import Channel
 from wxbackend.fund import service as fund

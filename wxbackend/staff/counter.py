@@ -22,7 +22,7 @@ from wxbackend.bind.passwords import Lockout
 from wxbackend.cards import service as cards
 from wxbackend.cards.models import BankCard
 from wxbackend.clock import now
-from wxbackend.config import SigningSettings
+from wxbackend.config_features import SigningSettings
 from wxbackend.errors import InvalidInput, NotFound
 from wxbackend.fund import service as fund
 from wxbackend.fund.idcard import is_valid_id_no, normalise_id_no

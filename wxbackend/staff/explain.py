@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wxbackend.config import WithdrawSettings
+from wxbackend.config_features import WithdrawSettings
 from wxbackend.money import format_yuan
 from wxbackend.withdraw.models import Withdrawal
 from wxbackend.withdraw.rules import RuleBook

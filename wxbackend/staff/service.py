@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.audit.trail import AuditTrail
 from wxbackend.cards.models import BankCard
-from wxbackend.config import WithdrawSettings
+from wxbackend.config_features import WithdrawSettings
 from wxbackend.errors import DomainError
 from wxbackend.fund import service as fund
 from wxbackend.fund.models import FundAccount
