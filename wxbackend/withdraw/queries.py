@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from wxbackend.cards import service as cards
 from wxbackend.cards.models import BankCard
+from wxbackend.withdraw import queue_repository
 from wxbackend.withdraw import repository as repo
 from wxbackend.withdraw.errors import WithdrawalNotFound
 from wxbackend.withdraw.models import (
@@ -84,7 +85,7 @@ async def withdrawals_of(session: AsyncSession, *, account_id: int) -> list[With
 
 async def withdrawals_by_status(session: AsyncSession) -> dict[str, int]:
     """How many withdrawals (payouts) are in each status (the operators' metrics)."""
-    return await repo.count_by_status(session)
+    return await queue_repository.count_by_status(session)
 
 
 async def filtered_review_queue(
@@ -98,7 +99,7 @@ async def filtered_review_queue(
     limit: int = 200,
 ) -> list[tuple[Withdrawal, int]]:
     """The staff desk's queue with its filters, oldest first, with document counts."""
-    return await repo.filtered_queue(
+    return await queue_repository.filtered_queue(
         session,
         status=status,
         kind=kind,
@@ -113,4 +114,6 @@ async def stuck_payouts(
     session: AsyncSession, *, updated_before: datetime, limit: int = 100
 ) -> list[Withdrawal]:
     """Payouts the bank has not settled: for the operators' "query the bank now"."""
-    return list(await repo.stuck_payouts(session, updated_before=updated_before, limit=limit))
+    return list(
+        await queue_repository.stuck_payouts(session, updated_before=updated_before, limit=limit)
+    )
