@@ -9,7 +9,16 @@ from __future__ import annotations
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from wxbackend.h5 import bindpw, queries, services, settings, sms, steps, withdrawals
+from wxbackend.h5 import (
+    bindpw,
+    queries,
+    services,
+    settings,
+    sms,
+    steps,
+    withdrawal_case,
+    withdrawals,
+)
 from wxbackend.h5.web import STATIC_DIR
 
 __all__ = ["install_h5"]
@@ -17,6 +26,7 @@ __all__ = ["install_h5"]
 
 def install_h5(app: FastAPI) -> None:
     """Routers for every /h5/ page (the OAuth login itself is in wxbackend.auth)."""
-    for module in (queries, steps, bindpw, withdrawals, settings, services, sms):
+    # withdrawals before withdrawal_case: /h5/withdrawals/new is not a withdrawal id.
+    for module in (queries, steps, bindpw, withdrawals, withdrawal_case, settings, services, sms):
         app.include_router(module.router)
     app.mount("/h5/static", StaticFiles(directory=STATIC_DIR), name="h5-static")
