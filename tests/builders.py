@@ -19,6 +19,7 @@ from wxbackend.cards.models import BankCard
 from wxbackend.fund import service
 from wxbackend.fund.idcard import make_id_no
 from wxbackend.fund.models import AccountStatus, Employer, FundAccount
+from wxbackend.sandbox.bank_state import SUFFIX_KINDS
 from wxbackend.security.pii import Vault
 
 # A random start per test process: data committed by one run never collides with another's.
@@ -99,8 +100,13 @@ async def make_account(
 
 
 def luhn_complete(prefix: str, length: int = 19) -> str:
-    """A card number of `length` digits starting with `prefix` that passes the Luhn check."""
-    return make_card_no(prefix, next_number(), length=length)
+    """A card number of `length` digits starting with `prefix` that passes the Luhn check,
+    and an ordinary one: never a last four the sandbox bank reads as Type-II, closed or
+    frozen (…2222, …0000, …9999), whichever serial this test process is at."""
+    while True:
+        number = make_card_no(prefix, next_number(), length=length)
+        if number[-4:] not in SUFFIX_KINDS:
+            return number
 
 
 async def make_card(

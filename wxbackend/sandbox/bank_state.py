@@ -25,6 +25,8 @@ from wxbackend.withdraw.bank_http import SIGNATURE_WINDOW_S
 
 FaultKind = Literal["timeout", "drop_before_booking", "pending", "unavailable", "bad_signature"]
 CardKind = Literal["type1", "type2", "closed", "frozen"]
+# A card not listed on the control page is what its last four digits say; any other is Type-I.
+SUFFIX_KINDS: dict[str, CardKind] = {"2222": "type2", "0000": "closed", "9999": "frozen"}
 _FINAL = (BankStatus.PAID, BankStatus.FAILED, BankStatus.REJECTED_TYPE2)
 # (status, code, message) by card kind; Type-II is decided by its limits.
 _CARD_FAILURES = {
@@ -93,8 +95,7 @@ class BankSandboxState:
         """Listed cards first, then the suffix rules: …2222 Type-II, …0000 closed, …9999 frozen."""
         if card_no in self.cards:
             return self.cards[card_no]
-        suffixes: dict[str, CardKind] = {"2222": "type2", "0000": "closed", "9999": "frozen"}
-        return suffixes.get(card_no[-4:], "type1")
+        return SUFFIX_KINDS.get(card_no[-4:], "type1")
 
     def nonce_is_new(self, nonce: str) -> bool:
         now = clock.timestamp()
