@@ -8,7 +8,15 @@ and openid, so no id in a request can reach anyone else's.
 from __future__ import annotations
 
 from wxbackend.auth.sessions import UserSession
-from wxbackend.bind import binding, face_login, mobile, password_login, signing, unbinding
+from wxbackend.bind import (
+    binding,
+    face_login,
+    mobile,
+    password_login,
+    signing,
+    sms_codes,
+    unbinding,
+)
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.errors import WrongStep
 from wxbackend.bind.models import Purpose, Signing, SigningStep
@@ -45,12 +53,12 @@ async def send_sms_code(ctx: BindContext, proc: Signing, *, new_mobile: str | No
     """Text a code: to the account's mobile, or (changing the mobile) to the new number."""
     if proc.purpose is Purpose.MOBILE_CHANGE:
         return await mobile.send_code_to_new_mobile(ctx, proc, mobile=new_mobile or "")
-    return await signing.send_sms_code(ctx, proc)
+    return await sms_codes.send_sms_code(ctx, proc)
 
 
 async def verify_sms_code(ctx: BindContext, proc: Signing, *, code: str) -> None:
     """Check the SMS code; in a password binding it binds, in a mobile change it changes."""
-    await signing.verify_sms_code(ctx, proc, code=code)
+    await sms_codes.verify_sms_code(ctx, proc, code=code)
     if proc.purpose is Purpose.PASSWORD_BIND:
         await binding.bind_signed(ctx, proc)
     elif proc.purpose is Purpose.MOBILE_CHANGE:

@@ -14,7 +14,8 @@ import structlog
 from wxbackend.audit.models import AuditOutcome
 from wxbackend.bind.context import BindContext
 from wxbackend.bind.models import Signing, SigningStep
-from wxbackend.bind.signing import require_step, send_sms_code, signing_account
+from wxbackend.bind.signing import require_step, signing_account
+from wxbackend.bind.sms_codes import send_sms_code
 from wxbackend.clock import china_time_text, now
 from wxbackend.errors import DomainError, InvalidInput, NotFound
 from wxbackend.fund import service as fund

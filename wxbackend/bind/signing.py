@@ -1,4 +1,5 @@
-"""The signing steps (签约): agreement, identity, SMS code, face check, password.
+"""The signing steps (签约): agreement, identity, face check, password (the SMS code
+step is bind/sms_codes.py).
 
 The same SMS and face steps serve password reset and unbinding by face. Each step is
 its own request; progress lives in a `signing` row, so a user can leave and resume.
@@ -6,9 +7,7 @@ its own request; progress lives in a `signing` row, so a user can leave and resu
 
 from __future__ import annotations
 
-import hashlib
 import hmac
-import json
 import secrets
 from dataclasses import dataclass
 
@@ -22,14 +21,12 @@ from wxbackend.bind.errors import (
     IdentityNotMatched,
     NoMobileOnFile,
     NotBound,
-    SmsCodeExpired,
-    SmsCodeWrong,
     WrongStep,
 )
 from wxbackend.bind.models import Purpose, Signing, SigningStep
 from wxbackend.clock import now
 from wxbackend.enums import Channel
-from wxbackend.errors import InvalidInput, NotFound, TooManyRequests
+from wxbackend.errors import InvalidInput, NotFound
 from wxbackend.faceid.gateway import FaceChannel
 from wxbackend.faceid.gateway import Identity as FaceIdentity
 from wxbackend.fund import service as fund
@@ -189,62 +186,6 @@ async def signing_account(ctx: BindContext, signing: Signing) -> FundAccount:
     if account is None:
         raise NotFound()
     return account
-
-
-def _code_hash(signing: Signing, code: str) -> str:
-    return hashlib.sha256(f"{signing.id}:{code}".encode()).hexdigest()
-
-
-async def send_sms_code(ctx: BindContext, signing: Signing, *, to: str | None = None) -> str:
-    """Text a fresh 6-digit code to the account's mobile (or `to`); returns it masked."""
-    require_step(signing, SigningStep.SMS)
-    account = await signing_account(ctx, signing)
-    mobile = to or fund.reveal_mobile(ctx.vault, account)
-    if not mobile:
-        raise NoMobileOnFile()
-    interval = ctx.settings.sms_min_interval_s
-    if not await ctx.store.set_if_absent(f"sms:gap:{account.id}", "1", ttl=interval):
-        wait = await ctx.store.ttl(f"sms:gap:{account.id}")
-        raise TooManyRequests(
-            f"验证码发送过于频繁，请{int(wait or interval)}秒后再试。",
-            retry_after_s=int(wait or interval),
-        )
-    # Per account and openid (another person who matched this identity cannot spend the
-    # owner's codes), and a wider cap per account against texting the owner's phone.
-    await ratelimit.hit(
-        ctx.store,
-        f"sms:day:{account.id}:{signing.openid}",
-        Limit(ctx.settings.sms_max_per_day, DAY),
-    )
-    await ratelimit.hit(
-        ctx.store, f"sms:day:{account.id}", Limit(ctx.settings.sms_max_per_account_per_day, DAY)
-    )
-    code = f"{secrets.randbelow(10**6):06d}"
-    record = {"hash": _code_hash(signing, code)}
-    await ctx.store.set(
-        f"sms:code:{signing.id}", json.dumps(record), ttl=ctx.settings.sms_code_ttl_s
-    )
-    await ctx.store.delete(f"sms:tries:{signing.id}")
-    await ctx.sms.send(phone=mobile, params=[code, str(ctx.settings.sms_code_ttl_s // 60)])
-    return mask_mobile(mobile)
-
-
-async def verify_sms_code(ctx: BindContext, signing: Signing, *, code: str) -> None:
-    require_step(signing, SigningStep.SMS)
-    raw = await ctx.store.get(f"sms:code:{signing.id}")
-    if raw is None:
-        raise SmsCodeExpired()
-    tries = await ctx.store.incr(f"sms:tries:{signing.id}", ttl=ctx.settings.sms_code_ttl_s)
-    if tries > ctx.settings.sms_max_tries:
-        await ctx.store.delete(f"sms:code:{signing.id}")
-        raise SmsCodeExpired("验证码错误次数过多，请重新获取验证码。")
-    if not hmac.compare_digest(json.loads(raw)["hash"], _code_hash(signing, code.strip())):
-        audit_refusal(ctx, signing, "signing.sms", "sms_code_wrong")
-        left = ctx.settings.sms_max_tries - tries
-        raise SmsCodeWrong(f"短信验证码错误，还可尝试{left}次。", attempts_left=left)
-    await ctx.store.delete(f"sms:code:{signing.id}")
-    signing.sms_verified_at = now()
-    advance(signing)
 
 
 async def _face_identity(ctx: BindContext, signing: Signing) -> FaceIdentity:
