@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import time_machine
+
 from tests.api.signing_world import World
 from tests.api.test_account_api import add_loan, add_withdrawal, bound, loan_due_day
 from tests.builders import next_number
@@ -197,3 +199,16 @@ async def test_can_i_withdraw_answers_with_the_callers_own_precheck(world: World
 async def test_can_i_withdraw_asks_an_unbound_follower_to_bind(world: World) -> None:
     openid = f"o-unbound-{next_number()}"
     assert await ask(world, openid, "", text="我能提取吗") == texts(world)["binding"]
+
+
+async def test_two_followers_texting_in_one_millisecond_each_get_their_own_answer(
+    world: World,
+) -> None:
+    """The callback deduplicates on MsgId, which WeChat keeps unique across followers;
+    `wxbackend sim`'s users must too, even when the clock stands still between them."""
+    with time_machine.travel(clock.now(), tick=False):
+        first = await ask(world, "o-same-ms-1", "", text="帮助")
+        second = await ask(world, "o-same-ms-2", "", text="热线")
+    assert "回复以下关键词获取帮助" in first
+    assert "12329" in second
+    assert second != first

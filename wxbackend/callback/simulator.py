@@ -6,10 +6,9 @@ endpoint verifies.
 
 from __future__ import annotations
 
-import itertools
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from wxbackend import clock
@@ -37,6 +36,20 @@ class ReceivedReply:
     fields: Mapping[str, Any]
 
 
+# WeChat's MsgId is unique across followers, and the callback deduplicates on it: one
+# sequence for every simulated user of this process, never below the clock's
+# milliseconds × 1000 (so ids of a later run are new too). Two users started in the same
+# millisecond once got equal ids, and the second user's message was answered as a retry
+# of the first's.
+_last_msg_id = 0
+
+
+def _next_msg_id() -> int:
+    global _last_msg_id
+    _last_msg_id = max(_last_msg_id + 1, int(clock.timestamp() * 1000) * 1000)
+    return _last_msg_id
+
+
 def _xml(values: Mapping[str, str | int | Mapping[str, str]]) -> str:
     def element(name: str, value: str | int | Mapping[str, str]) -> str:
         if isinstance(value, int):
@@ -55,9 +68,6 @@ class SimulatedUser:
     crypto: CallbackCrypto
     openid: str = "o-sim-user-0001"
     account: str = DEFAULT_ACCOUNT
-    _msg_ids: itertools.count[int] = field(
-        default_factory=lambda: itertools.count(int(clock.timestamp() * 1000) * 1000)
-    )
 
     def _base(self, msg_type: str) -> dict[str, str | int | Mapping[str, str]]:
         return {
@@ -75,7 +85,7 @@ class SimulatedUser:
 
     def message(self, msg_type: str, *, msg_id: int | None = None, **fields: Any) -> str:
         values = self._base(msg_type) | fields
-        values["MsgId"] = msg_id if msg_id is not None else next(self._msg_ids)
+        values["MsgId"] = msg_id if msg_id is not None else _next_msg_id()
         return _xml(values)
 
     def subscribe(self) -> str:
